@@ -1,0 +1,137 @@
+//! Spec descriptions as `///` comments that rustdoc renders as written and that raise no
+//! rustdoc warnings: spec text is Markdown for a web page, not for rustdoc, so brackets
+//! would become intra-doc links, `<string>` an unclosed HTML tag, bare URLs a lint, and
+//! fenced or indented code a doctest.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line of `text`, or nothing for `None`.
+pub fn doc(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) if !t.trim().is_empty() => lines(&render(t)),
+        _ => TokenStream::new(),
+    }
+}
+
+/// Several doc sections separated by blank lines.
+pub fn doc_sections(sections: &[Option<String>]) -> TokenStream {
+    let parts: Vec<String> = sections.iter().flatten().filter(|s| !s.trim().is_empty()).map(|s| render(s)).collect();
+    if parts.is_empty() {
+        return TokenStream::new();
+    }
+    lines(&parts.join("\n\n"))
+}
+
+/// Doc attributes for text this generator writes itself (already valid rustdoc).
+pub fn own(text: &str) -> TokenStream {
+    lines(text)
+}
+
+fn lines(text: &str) -> TokenStream {
+    let attrs = text.lines().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// Rewrites Markdown from a spec into rustdoc-safe Markdown.
+pub fn render(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in text.trim().replace("\r\n", "\n").replace('\t', "    ").lines() {
+        let trimmed = raw.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = &trimmed[..3];
+            if in_fence {
+                out.push(fence.to_owned());
+            } else {
+                // Whatever language the spec names, this is not a Rust doctest.
+                out.push(format!("{fence}text"));
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.trim_end().to_owned());
+            continue;
+        }
+        // Four spaces would start an indented code block (a doctest).
+        let indent = (raw.len() - trimmed.len()).min(3);
+        out.push(format!("{}{}", " ".repeat(indent), escape_line(trimmed.trim_end())));
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}
+
+/// Escapes one line outside code spans.
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, part) in line.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 && line.matches('`').count() % 2 == 0 {
+            out.push_str(part); // inside a code span
+        } else {
+            out.push_str(&escape_prose(part));
+        }
+    }
+    out
+}
+
+fn escape_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(url_len) = url_at(rest) {
+            let url = &rest[..url_len];
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        let c = rest.chars().next().expect("rest is not empty");
+        match c {
+            '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of an http(s) URL starting at the beginning of `s`, if one does.
+fn url_at(s: &str) -> Option<usize> {
+    if !(s.starts_with("https://") || s.starts_with("http://")) {
+        return None;
+    }
+    let end = s.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']')).unwrap_or(s.len());
+    let url = s[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+    (url.len() > "https://".len()).then_some(url.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn markdown_is_made_rustdoc_safe() {
+        assert_eq!(render("Returns a <string> & [list]"), "Returns a &lt;string&gt; &amp; \\[list\\]");
+        assert_eq!(render("See https://exa.ai/docs."), "See <https://exa.ai/docs>.");
+        assert_eq!(render("Use `a[0] <b>` here"), "Use `a[0] <b>` here");
+        assert_eq!(render("```js\nlet x = [1];\n```"), "```text\nlet x = [1];\n```");
+        assert_eq!(render("a\n        indented"), "a\n   indented");
+        assert_eq!(render("```\nunclosed"), "```text\nunclosed\n```");
+    }
+}

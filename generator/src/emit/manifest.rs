@@ -1,0 +1,83 @@
+//! The generated crate's `Cargo.toml`. TOML, not Rust, so it is written as text; every
+//! value put into it is a validated crate name or an escaped string.
+
+/// Where the generated crate lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A member of this repository's workspace, with the dev-dependencies its tests use.
+    WorkspaceMember,
+    /// A crate on its own (`--out DIR`), its own workspace root.
+    Standalone,
+}
+
+pub struct ManifestSettings<'a> {
+    pub crate_name: &'a str,
+    pub crate_version: &'a str,
+    pub api_title: &'a str,
+    pub layout: Layout,
+    pub header: &'a str,
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn manifest(s: &ManifestSettings<'_>) -> String {
+    let title = if s.api_title.trim().is_empty() { "an HTTP" } else { s.api_title.trim() };
+    let description =
+        toml_string(&format!("Typed async client for the {title} API, generated from its OpenAPI description."));
+    let mut out = format!(
+        "{header}\n\
+         [package]\n\
+         name = {name}\n\
+         version = {version}\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.82\"\n\
+         description = {description}\n\
+         license = \"MIT OR Apache-2.0\"\n\
+         publish = false\n\
+         \n\
+         [dependencies]\n\
+         chrono = {{ version = \"0.4.38\", default-features = false, features = [\"clock\", \"serde\", \"std\"] }}\n\
+         fastrand = \"2\"\n\
+         futures = \"0.3\"\n\
+         percent-encoding = \"2\"\n\
+         reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         serde_json = \"1\"\n\
+         serde_path_to_error = \"0.1\"\n\
+         tokio = {{ version = \"1\", features = [\"time\"] }}\n\
+         \n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
+        header = s.header,
+        name = toml_string(s.crate_name),
+        version = toml_string(s.crate_version),
+    );
+    match s.layout {
+        Layout::WorkspaceMember => out.push_str("wiremock = \"0.6\"\n"),
+        Layout::Standalone => out.push_str("\n# Not part of any enclosing workspace.\n[workspace]\n"),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toml_string;
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(toml_string("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\u000A\"");
+    }
+}

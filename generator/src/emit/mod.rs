@@ -1,0 +1,118 @@
+//! Stage 4: the model as Rust token streams, one per generated file, plus the crate's
+//! `Cargo.toml`.
+
+mod docs;
+mod manifest;
+mod operations;
+mod runtime;
+mod types;
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Api, ParamLocation, PathPart, ResponseBody, TypeKind, TypeRef};
+
+pub use manifest::{manifest, Layout, ManifestSettings};
+
+/// An identifier from a name the model made valid; `r#` names become raw identifiers.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// What the emitted code needs beyond the model.
+pub struct EmitSettings<'a> {
+    pub api_key_env: &'a str,
+    /// The crate's name as Rust code spells it (`exa_websets`).
+    pub crate_ident: &'a str,
+}
+
+/// The Rust sources of the client, as `(path under src/, tokens)`.
+pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenStream)> {
+    let enums: BTreeSet<String> =
+        api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum { .. })).map(|t| t.name.clone()).collect();
+    let runtime = runtime::RuntimeSettings {
+        default_base_url: api.default_base_url.as_deref(),
+        auth: api.auth.as_ref(),
+        api_key_env: settings.api_key_env,
+        uses_header_params: api.operations.iter().any(|o| o.params.iter().any(|p| p.location == ParamLocation::Header)),
+        uses_empty: api.operations.iter().any(|o| o.response == ResponseBody::Empty),
+        uses_text: api.operations.iter().any(|o| o.response == ResponseBody::Text),
+        uses_bytes: api.operations.iter().any(|o| o.response == ResponseBody::Binary),
+    };
+    vec![
+        ("lib.rs", lib_module(api, settings.crate_ident)),
+        ("client.rs", runtime::client_module(&runtime)),
+        ("error.rs", runtime::error_module()),
+        ("operations.rs", operations::operations_module(&api.operations, &enums)),
+        ("types.rs", types::types_module(&api.types)),
+    ]
+}
+
+fn lib_module(api: &Api, crate_ident: &str) -> TokenStream {
+    let title = if api.title.trim().is_empty() { "API".to_owned() } else { api.title.trim().to_owned() };
+    let mut text = format!("Typed client for the {title} API (version {}).", api.version);
+    if let Some(d) = &api.description {
+        text.push_str("\n\n");
+        text.push_str(&docs::render(d));
+    }
+    text.push_str(
+        "\n\nEach operation is a method on [`Client`] that returns a request builder: set any\n\
+         optional parameters on it, then `send()` it. Models live in [`types`].",
+    );
+    if let Some(example) = example(api, crate_ident) {
+        text.push_str("\n\n```no_run\n");
+        text.push_str(&example);
+        text.push_str("```");
+    }
+    let crate_doc = text.lines().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    });
+    quote! {
+        #(#crate_doc)*
+
+        pub mod client;
+        pub mod error;
+        pub mod operations;
+        pub mod types;
+
+        pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy};
+        pub use error::{ApiError, DecodeError, Error};
+    }
+}
+
+/// A usage example for the crate docs: the first operation whose required inputs are all
+/// strings, so the example can be written without knowing the types.
+fn example(api: &Api, krate: &str) -> Option<String> {
+    let op = api.operations.iter().find(|op| {
+        op.body.as_ref().is_none_or(|b| !b.required)
+            && op.params.iter().filter(|p| p.required).all(|p| p.ty == TypeRef::String)
+    })?;
+    let args: Vec<String> = op
+        .path
+        .iter()
+        .filter_map(|p| match p {
+            PathPart::Param(i) => Some(&op.params[*i]),
+            PathPart::Literal(_) => None,
+        })
+        .chain(op.params.iter().filter(|p| p.required && p.location != ParamLocation::Path))
+        .map(|p| format!("\"{}\"", p.name.to_ascii_uppercase().replace(['"', '\\'], "")))
+        .collect();
+    let client = if api.auth.is_some() { "Client::from_env()?" } else { "Client::new()?" };
+    Some(format!(
+        "# async fn example() -> Result<(), {krate}::Error> {{\n\
+         use {krate}::Client;\n\n\
+         let client = {client};\n\
+         let response = client.{}({}).send().await?;\n\
+         println!(\"{{:?}} (request id {{:?}})\", *response, response.request_id());\n\
+         # Ok(())\n\
+         # }}\n",
+        op.method_name,
+        args.join(", ")
+    ))
+}

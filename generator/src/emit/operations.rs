@@ -1,0 +1,365 @@
+//! One request builder per operation, and the `Client` method that starts it.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc, doc_sections, own};
+use super::ident;
+use super::types::{rust_type, Scope};
+use crate::model::{Media, Operation, ParamLocation, Parameter, PathPart, ResponseBody, TypeRef};
+
+/// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
+pub fn operations_module(ops: &[Operation], enums: &BTreeSet<String>) -> TokenStream {
+    let builders = ops.iter().map(|op| operation(op, enums));
+    let uses_types = ops.iter().any(|op| {
+        let mut refs = op.params.iter().map(|p| &p.ty).chain(match &op.response {
+            ResponseBody::Json(t) => Some(t),
+            _ => None,
+        });
+        refs.any(mentions_named)
+            || matches!(&op.body, Some(b) if matches!(&b.media, Media::Json { ty, .. } if mentions_named(ty)))
+    });
+    let types_use = if uses_types {
+        quote!(
+            use crate::types;
+        )
+    } else {
+        TokenStream::new()
+    };
+    let header_use = if ops.iter().any(|o| o.params.iter().any(|p| p.location == ParamLocation::Header)) {
+        quote!(
+            use reqwest::header::HeaderName;
+        )
+    } else {
+        TokenStream::new()
+    };
+    let stream_use = if ops.iter().any(|o| o.pagination.is_some()) {
+        quote!(
+            use futures::stream::{BoxStream, StreamExt};
+        )
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        //! Request builders, one per operation. Start one with the matching [`Client`] method,
+        //! set optional parameters, then `send()` it.
+
+        #header_use
+        #stream_use
+        use reqwest::header::HeaderMap;
+        use reqwest::Method;
+
+        use crate::client::{self, ApiResponse, Client, Request};
+        use crate::error::Error;
+        #types_use
+
+        #(#builders)*
+    }
+}
+
+fn mentions_named(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => mentions_named(i),
+        _ => false,
+    }
+}
+
+/// The type a parameter is stored as, and the argument type callers pass.
+fn param_types(p: &Parameter, enums: &BTreeSet<String>) -> (TokenStream, TokenStream, bool) {
+    let ty = rust_type(&p.ty, Scope::Sibling);
+    match &p.ty {
+        TypeRef::String => (ty, quote!(impl Into<String>), true),
+        TypeRef::Named(n) if enums.contains(n) => (ty.clone(), quote!(impl Into<#ty>), true),
+        _ => (ty.clone(), ty, false),
+    }
+}
+
+/// Code that turns `value` (a reference to the parameter's type) into the text sent.
+fn to_text(ty: &TypeRef, value: TokenStream, name: &str, enums: &BTreeSet<String>) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(#value.clone()),
+        TypeRef::Named(n) if enums.contains(n) => quote!(#value.as_str().to_owned()),
+        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean | TypeRef::Date => quote!(#value.to_string()),
+        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        _ => quote! {
+            serde_json::to_string(#value).map_err(|e| Error::InvalidParameter { name: #name, reason: e.to_string() })?
+        },
+    }
+}
+
+fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let method_name = ident(&op.method_name);
+    let template = &op.path_template;
+    let http = op.http_method.as_str().to_ascii_uppercase();
+    let http_ident = ident(&http);
+
+    // Required parameters are arguments in path order, then the others in spec order; the
+    // optional ones get setters, so adding one to the spec breaks no caller.
+    let mut required: Vec<&Parameter> = op
+        .path
+        .iter()
+        .filter_map(|p| match p {
+            PathPart::Param(i) => Some(&op.params[*i]),
+            PathPart::Literal(_) => None,
+        })
+        .collect();
+    required.extend(op.params.iter().filter(|p| p.required && p.location != ParamLocation::Path));
+    let optional: Vec<&Parameter> = op.params.iter().filter(|p| !p.required).collect();
+
+    let mut fields = Vec::new();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for p in &required {
+        let name = ident(&p.rust_name);
+        let (stored, arg, into) = param_types(p, enums);
+        let pdoc = doc(p.doc.as_deref());
+        fields.push(quote!(#pdoc #name: #stored,));
+        args.push(quote!(#name: #arg));
+        inits.push(if into { quote!(#name: #name.into(),) } else { quote!(#name,) });
+    }
+    for p in &optional {
+        let name = ident(&p.rust_name);
+        let (stored, arg, into) = param_types(p, enums);
+        fields.push(quote!(#name: Option<#stored>,));
+        inits.push(quote!(#name: None,));
+        let value = if into { quote!(value.into()) } else { quote!(value) };
+        let pdoc = doc(p.doc.as_deref());
+        setters.push(quote! {
+            #pdoc
+            pub fn #name(mut self, value: #arg) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        });
+    }
+    let mut body_setup = quote!(let body = None;);
+    if let Some(body) = &op.body {
+        let (ty, encode, content_type) = match &body.media {
+            Media::Json { ty, content_type } => (
+                rust_type(ty, Scope::Sibling),
+                quote!(serde_json::to_vec(body)
+                    .map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?),
+                content_type.clone(),
+            ),
+            Media::Text { content_type } => (quote!(String), quote!(body.clone().into_bytes()), content_type.clone()),
+            Media::Binary { content_type } => (quote!(Vec<u8>), quote!(body.clone()), content_type.clone()),
+        };
+        let bdoc = doc(body.doc.as_deref());
+        if body.required {
+            fields.push(quote!(#bdoc body: #ty,));
+            args.push(quote!(body: #ty));
+            inits.push(quote!(body,));
+            body_setup = quote! {
+                let body = &self.body;
+                let body = Some((#content_type, #encode));
+            };
+        } else {
+            fields.push(quote!(body: Option<#ty>,));
+            inits.push(quote!(body: None,));
+            setters.push(quote! {
+                /// The request body.
+                #bdoc
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            });
+            body_setup = quote! {
+                let body = match &self.body {
+                    Some(body) => Some((#content_type, #encode)),
+                    None => None,
+                };
+            };
+        }
+    }
+
+    let path_code = op.path.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(path.push_str(#text);),
+        PathPart::Param(i) => {
+            let p = &op.params[*i];
+            let name = ident(&p.rust_name);
+            let json = &p.name;
+            let text = match &p.ty {
+                TypeRef::String => quote!(&self.#name),
+                other => {
+                    let t = to_text(other, quote!(&self.#name), json, enums);
+                    quote!(&#t)
+                }
+            };
+            quote!(client::push_path_param(&mut path, #json, #text)?;)
+        }
+    });
+    let query_code = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let name = ident(&p.rust_name);
+        let json = &p.name;
+        let push = |value: TokenStream, ty: &TypeRef| -> TokenStream {
+            match ty {
+                TypeRef::Array(item) => {
+                    let t = to_text(item, quote!(item), json, enums);
+                    quote! {
+                        for item in #value {
+                            query.push((#json, #t));
+                        }
+                    }
+                }
+                other => {
+                    let t = to_text(other, value, json, enums);
+                    quote!(query.push((#json, #t));)
+                }
+            }
+        };
+        if p.required {
+            push(quote!(&self.#name), &p.ty)
+        } else {
+            let inner = push(quote!(value), &p.ty);
+            quote! {
+                if let Some(value) = &self.#name {
+                    #inner
+                }
+            }
+        }
+    });
+    let header_code = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let name = ident(&p.rust_name);
+        let json = &p.name;
+        let lower = p.name.to_ascii_lowercase();
+        let insert = |value: TokenStream| {
+            let t = to_text(&p.ty, value, json, enums);
+            quote!(headers.insert(HeaderName::from_static(#lower), client::header_value(#json, &#t)?);)
+        };
+        if p.required {
+            insert(quote!(&self.#name))
+        } else {
+            let inner = insert(quote!(value));
+            quote! {
+                if let Some(value) = &self.#name {
+                    #inner
+                }
+            }
+        }
+    });
+    let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
+    let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
+    let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
+    let headers_decl =
+        if has_headers { quote!(let mut headers = HeaderMap::new();) } else { quote!(let headers = HeaderMap::new();) };
+    let idempotent = op.http_method.is_idempotent();
+    let (output, decode) = match &op.response {
+        ResponseBody::Empty => (quote!(()), quote!(empty)),
+        ResponseBody::Json(ty) => (rust_type(ty, Scope::Sibling), quote!(json)),
+        ResponseBody::Text => (quote!(String), quote!(text)),
+        ResponseBody::Binary => (quote!(Vec<u8>), quote!(bytes)),
+    };
+
+    let builder_doc = own(&format!(
+        "Request builder for `{http} {template}`, made by [`Client::{}`].",
+        op.method_name.trim_start_matches("r#")
+    ));
+    let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
+    let endpoint_doc = own(&format!("`{http} {template}`"));
+    let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+    let stream = op.pagination.as_ref().map(|pg| {
+        let item = rust_type(&pg.item, Scope::Sibling);
+        let data = ident(&pg.data_field);
+        let has_more = ident(&pg.has_more_field);
+        let next_cursor = ident(&pg.next_cursor_field);
+        let cursor = ident(&op.params[pg.cursor_param].rust_name);
+        let next = if pg.next_cursor_optional { quote!(page.#next_cursor) } else { quote!(Some(page.#next_cursor)) };
+        let limit_note = match pg.limit_param {
+            Some(i) => format!(" The page size is the `{}` set on this request.", op.params[i].name),
+            None => String::new(),
+        };
+        let stream_doc = own(&format!(
+            "Every item of every page, as a stream: pages are fetched one at a time as the\n\
+             stream is read, following the cursor until the server says there are no more.{limit_note}\n\
+             The stream ends after the first error, which it yields."
+        ));
+        quote! {
+            #stream_doc
+            pub fn into_stream(self) -> BoxStream<'static, Result<#item, Error>> {
+                let start = (Some(self), std::collections::VecDeque::new(), None);
+                futures::stream::unfold(start, |(mut next, mut buffer, mut failure)| async move {
+                    loop {
+                        if let Some(item) = buffer.pop_front() {
+                            return Some((Ok(item), (next, buffer, failure)));
+                        }
+                        if let Some(err) = failure.take() {
+                            return Some((Err(err), (None, buffer, None)));
+                        }
+                        let request: Self = next.take()?;
+                        let page = match request.clone().send().await {
+                            Ok(page) => page.into_inner(),
+                            Err(err) => return Some((Err(err), (None, buffer, None))),
+                        };
+                        buffer.extend(page.#data);
+                        if page.#has_more {
+                            match #next {
+                                Some(cursor) if request.#cursor.as_deref() == Some(cursor.as_str()) => {
+                                    failure = Some(Error::Pagination(format!("the server sent the cursor {cursor:?} twice")));
+                                }
+                                Some(cursor) if !cursor.is_empty() => next = Some(request.#cursor(cursor)),
+                                _ => {}
+                            }
+                        }
+                    }
+                })
+                .boxed()
+            }
+        }
+    });
+
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            client: Client,
+            #(#fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
+                let mut path = String::new();
+                #(#path_code)*
+                #query_decl
+                #(#query_code)*
+                #headers_decl
+                #(#header_code)*
+                #body_setup
+                let request = Request {
+                    method: Method::#http_ident,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    idempotent: #idempotent,
+                };
+                self.client.execute(request).await?.#decode()
+            }
+
+            #stream
+        }
+
+        impl Client {
+            #method_doc
+            #method_sep
+            #endpoint_doc
+            #deprecated
+            pub fn #method_name(&self, #(#args),*) -> #builder {
+                #builder {
+                    client: self.clone(),
+                    #(#inits)*
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Reads an OpenAPI 3.0 or 3.1 description and writes a typed Rust client crate for it.
+//!
+//! The stages, each a module that can be used and tested alone:
+//!
+//! 1. [`load`]: YAML or JSON text to a JSON value tree.
+//! 2. [`normalize`]: OpenAPI 3.1 spellings rewritten into the 3.0 shape `openapiv3` reads.
+//! 3. [`model`]: the `openapiv3` document lowered to an intermediate model of operations
+//!    and types, with every Rust name decided.
+//! 4. [`emit`]: the model as `quote!` token streams.
+//! 5. [`format`]: tokens parsed as `syn::File` and printed with `prettyplease`.
+//!
+//! [`generate`] runs them all.
+
+pub mod diagnostics;
+pub mod drift;
+pub mod emit;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod normalize;
+
+use std::path::PathBuf;
+
+pub use diagnostics::{Error, Location, Warning};
+pub use emit::Layout;
+
+/// What to generate, beyond the spec itself.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The crate's package name, e.g. `exa-websets`.
+    pub crate_name: String,
+    pub crate_version: String,
+    /// Environment variable the client reads its API key from when none is given.
+    /// Defaults to the crate name in SCREAMING_SNAKE_CASE plus `_API_KEY`.
+    pub api_key_env: Option<String>,
+    /// The command that regenerates the files, named in their `@generated` header.
+    pub regenerate_command: String,
+    pub layout: Layout,
+}
+
+/// A generated file, its path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// The generated crate and what the generator had to say about the spec.
+#[derive(Debug)]
+pub struct Output {
+    pub files: Vec<GeneratedFile>,
+    pub warnings: Vec<Warning>,
+    /// Counts for reports.
+    pub operations: usize,
+    pub types: usize,
+}
+
+/// Checks a crate name the way Cargo does (ASCII letters, digits, `-`, `_`; a letter first).
+fn check_crate_name(name: &str) -> Result<(), Error> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.len() <= 64;
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::document(format!(
+            "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)"
+        )))
+    }
+}
+
+fn check_env_name(name: &str) -> Result<(), Error> {
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(Error::document(format!("`{name}` is not a usable environment variable name")))
+    }
+}
+
+/// Stages 1 to 3: spec text to the intermediate model.
+pub fn model_of(spec_text: &str) -> Result<(model::Api, Vec<Warning>), Error> {
+    let mut diags = diagnostics::Diagnostics::default();
+    let mut doc = load::parse(spec_text)?;
+    normalize::normalize(&mut doc, &mut diags)?;
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
+        let pointer: String = e
+            .path()
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
+                serde_path_to_error::Segment::Unknown => None,
+            })
+            .fold(String::new(), |p, s| diagnostics::pointer_push(&p, &s));
+        Error::at(pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
+    })?;
+    let api = model::lower(&spec, &mut diags)?;
+    Ok((api, diags.into_warnings()))
+}
+
+/// Runs every stage: spec text in, crate files out.
+pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
+    check_crate_name(&options.crate_name)?;
+    let api_key_env = match &options.api_key_env {
+        Some(env) => env.clone(),
+        None => format!("{}_API_KEY", heck::ToShoutySnakeCase::to_shouty_snake_case(options.crate_name.as_str())),
+    };
+    check_env_name(&api_key_env)?;
+    let (api, warnings) = model_of(spec_text)?;
+    let crate_ident = options.crate_name.replace('-', "_");
+    let settings = emit::EmitSettings { api_key_env: &api_key_env, crate_ident: &crate_ident };
+    let rust_header = format::header(&options.regenerate_command, "//");
+    let mut files = vec![GeneratedFile {
+        path: PathBuf::from("Cargo.toml"),
+        contents: emit::manifest(&emit::ManifestSettings {
+            crate_name: &options.crate_name,
+            crate_version: &options.crate_version,
+            api_title: &api.title,
+            layout: options.layout,
+            header: &format::header(&options.regenerate_command, "#"),
+        }),
+    }];
+    for (name, tokens) in emit::emit(&api, &settings) {
+        let path = format!("src/{name}");
+        let contents = format::rust_file(tokens, &rust_header, &path)?;
+        files.push(GeneratedFile { path: PathBuf::from(path), contents });
+    }
+    Ok(Output { files, warnings, operations: api.operations.len(), types: api.types.len() })
+}

@@ -1,0 +1,243 @@
+//! Stage 3: the intermediate model, what the emitter needs to know and nothing of OpenAPI's
+//! spelling. Every Rust name in here is final (unique, escaped); every doc string is the
+//! spec's text.
+
+mod lower;
+mod recursion;
+
+pub use lower::lower;
+
+/// A whole API: its operations and the named types they use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server's URL, with variables at their defaults.
+    pub default_base_url: Option<String>,
+    pub auth: Option<Auth>,
+    pub operations: Vec<Operation>,
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// An API key sent in the named header.
+    ApiKeyHeader { header: String },
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    /// JSON pointer of the schema it came from.
+    pub pointer: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+    },
+    /// A string enum; values the spec does not list are kept in a catch-all variant.
+    Enum {
+        variants: Vec<EnumVariant>,
+        fallback: String,
+    },
+    Union(Union),
+    /// `pub type Name = ...;` for named schemas that are not objects, enums or unions.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub json_name: String,
+    pub name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set where the field closes a cycle of types that contain each other directly.
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    pub value: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The property whose value picks the variant, when there is one.
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+    /// Name of the variant that keeps values no listed variant matches.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// The tag values that select this variant (empty for untagged unions).
+    pub tag_values: Vec<String>,
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    Named(String),
+    String,
+    DateTime,
+    Date,
+    Integer(IntWidth),
+    Float(FloatWidth),
+    Boolean,
+    /// Any JSON value.
+    Any,
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// Nullable in a position that is not a field (an array item, a map value).
+    Nullable(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IntWidth {
+    I32,
+    I64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    /// snake_case method name on the client.
+    pub method_name: String,
+    /// UpperCamelCase name of the operation's request builder.
+    pub builder_name: String,
+    pub http_method: HttpMethod,
+    pub path_template: String,
+    pub path: Vec<PathPart>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    pub response: ResponseBody,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+
+    /// Safe to send twice: retried by default.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into [`Operation::params`].
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub media: Media,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Media {
+    Json { content_type: String, ty: TypeRef },
+    Text { content_type: String },
+    Binary { content_type: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body is expected (or none is described): the result is `()`.
+    Empty,
+    Json(TypeRef),
+    Text,
+    Binary,
+}
+
+/// A cursor-paged list: `cursor` in, `data` / `hasMore` / `nextCursor` out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub item: TypeRef,
+    /// Index into [`Operation::params`].
+    pub cursor_param: usize,
+    pub limit_param: Option<usize>,
+    /// Rust names of the response fields.
+    pub data_field: String,
+    pub has_more_field: String,
+    pub next_cursor_field: String,
+    /// Whether `nextCursor` is an `Option`.
+    pub next_cursor_optional: bool,
+}

@@ -1,0 +1,116 @@
+//! Types that contain themselves directly (not through a `Vec` or map) need a `Box`
+//! somewhere on the cycle, or the Rust type would have infinite size.
+
+use std::collections::HashMap;
+
+use super::{TypeDef, TypeKind, TypeRef};
+
+#[derive(Clone, Copy)]
+enum Edge {
+    Field(usize, usize),
+    Variant(usize, usize),
+    /// Through a type alias, which cannot hold a `Box` of its own.
+    Alias,
+}
+
+/// The named type a value of `ty` holds inline, if any.
+fn direct_target(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(n) => Some(n),
+        TypeRef::Nullable(inner) => direct_target(inner),
+        _ => None,
+    }
+}
+
+/// Marks fields and variants to box so that no cycle of inline containment remains.
+/// Deterministic: types are visited in order, and the edge closing each cycle is boxed.
+pub fn box_cycles(types: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let edges: Vec<Vec<(usize, Edge)>> = types
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let mut out = Vec::new();
+            match &t.kind {
+                TypeKind::Struct { fields } => {
+                    for (fi, f) in fields.iter().enumerate() {
+                        if let Some(&target) = direct_target(&f.ty).and_then(|n| index.get(n)) {
+                            out.push((target, Edge::Field(ti, fi)));
+                        }
+                    }
+                }
+                TypeKind::Union(u) => {
+                    for (vi, v) in u.variants.iter().enumerate() {
+                        if let Some(&target) = direct_target(&v.ty).and_then(|n| index.get(n)) {
+                            out.push((target, Edge::Variant(ti, vi)));
+                        }
+                    }
+                }
+                TypeKind::Alias(ty) => {
+                    if let Some(&target) = direct_target(ty).and_then(|n| index.get(n)) {
+                        out.push((target, Edge::Alias));
+                    }
+                }
+                TypeKind::Enum { .. } => {}
+            }
+            out
+        })
+        .collect();
+
+    const WHITE: u8 = 0;
+    const GRAY: u8 = 1;
+    const BLACK: u8 = 2;
+    let mut color = vec![WHITE; types.len()];
+    let mut to_box: Vec<Edge> = Vec::new();
+    for start in 0..types.len() {
+        if color[start] != WHITE {
+            continue;
+        }
+        // Iterative DFS: (node, next edge to look at, edge that entered this node).
+        let mut stack: Vec<(usize, usize, Option<Edge>)> = vec![(start, 0, None)];
+        color[start] = GRAY;
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = (top.0, top.1);
+            if next == edges[node].len() {
+                color[node] = BLACK;
+                stack.pop();
+                continue;
+            }
+            top.1 += 1;
+            let (target, edge) = edges[node][next];
+            match color[target] {
+                WHITE => {
+                    color[target] = GRAY;
+                    stack.push((target, 0, Some(edge)));
+                }
+                GRAY => {
+                    // A cycle: box this edge, or the nearest boxable edge on the way round.
+                    let boxable = |e: &Edge| !matches!(e, Edge::Alias);
+                    let choice = if boxable(&edge) {
+                        Some(edge)
+                    } else {
+                        let from = stack.iter().rposition(|f| f.0 == target).unwrap_or(0);
+                        stack[from + 1..].iter().rev().filter_map(|f| f.2).find(boxable)
+                    };
+                    to_box.extend(choice);
+                }
+                _ => {}
+            }
+        }
+    }
+    for edge in to_box {
+        match edge {
+            Edge::Field(t, f) => {
+                if let TypeKind::Struct { fields } = &mut types[t].kind {
+                    fields[f].boxed = true;
+                }
+            }
+            Edge::Variant(t, v) => {
+                if let TypeKind::Union(u) = &mut types[t].kind {
+                    u.variants[v].boxed = true;
+                }
+            }
+            Edge::Alias => {}
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Rust spellings for names found in a spec.
+//!
+//! Every name the emitter writes passes through here: spec names can be keywords (`type`),
+//! dotted (`monitor.run.completed`), start with a digit, be empty, or be all symbols.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that `r#` can escape.
+const RAW_OK: [&str; 46] = [
+    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
+    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield",
+];
+/// Keywords that cannot be raw identifiers; they get a trailing underscore.
+const NO_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
+/// Reserved in editions 2018+ (`try`) and 2024 (`gen`).
+const RAW_OK_NEWER: [&str; 2] = ["try", "gen"];
+
+/// Replaces characters that cannot appear in an identifier with separators, so that heck
+/// splits words there.
+fn clean(raw: &str) -> String {
+    raw.chars().map(|c| if unicode_ident::is_xid_continue(c) { c } else { ' ' }).collect()
+}
+
+fn non_empty(s: String, fallback: &str) -> String {
+    if s.trim_matches('_').is_empty() {
+        fallback.to_owned()
+    } else {
+        s
+    }
+}
+
+/// `UpperCamelCase` name for a type or variant.
+pub fn type_name(raw: &str) -> String {
+    let mut name = non_empty(clean(raw).to_upper_camel_case(), "Unnamed");
+    if !name.starts_with(unicode_ident::is_xid_start) {
+        name.insert(0, 'V');
+    }
+    if NO_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// `snake_case` name for a field, method or parameter. Keywords come back as `r#kw`.
+pub fn value_name(raw: &str) -> String {
+    let mut name = non_empty(clean(raw).to_snake_case(), "value");
+    if !name.starts_with(|c: char| c == '_' || unicode_ident::is_xid_start(c)) {
+        name.insert_str(0, "n_");
+    }
+    if NO_RAW.contains(&name.as_str()) {
+        name.push('_');
+    } else if RAW_OK.contains(&name.as_str()) || RAW_OK_NEWER.contains(&name.as_str()) {
+        name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// Hands out names unique within one scope, in the order asked, so output is deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Scope { taken: names.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Returns `candidate`, or `candidate2`, `candidate3`, ... if it is taken.
+    pub fn claim(&mut self, candidate: &str) -> String {
+        if self.taken.insert(candidate.to_owned()) {
+            return candidate.to_owned();
+        }
+        let base = candidate.strip_prefix("r#").unwrap_or(candidate);
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{base}{sep}{n}"))
+            .find(|c| self.taken.insert(c.clone()))
+            .expect("an unbounded range always finds a free name")
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_names_become_identifiers() {
+        assert_eq!(type_name("monitor.run.completed"), "MonitorRunCompleted");
+        assert_eq!(type_name("research_paper"), "ResearchPaper");
+        assert_eq!(type_name("123"), "V123");
+        assert_eq!(type_name("🚀"), "Unnamed");
+        assert_eq!(type_name("self"), "Self_");
+        assert_eq!(value_name("monitorId"), "monitor_id");
+        assert_eq!(value_name("type"), "r#type");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name(""), "value");
+        assert_eq!(value_name("2fa"), "n_2fa");
+        assert_eq!(value_name("X-Request-Id"), "x_request_id");
+    }
+
+    #[test]
+    fn scopes_hand_out_unique_names() {
+        let mut s = Scope::default();
+        assert_eq!(s.claim("a"), "a");
+        assert_eq!(s.claim("a"), "a2");
+        assert_eq!(s.claim("r#type"), "r#type");
+        assert_eq!(s.claim("r#type"), "type2");
+        assert_eq!(s.claim("v1"), "v1");
+        assert_eq!(s.claim("v1"), "v1_2");
+    }
+}

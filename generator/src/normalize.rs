@@ -1,0 +1,400 @@
+//! Stage 2: rewrite an OpenAPI 3.0 or 3.1 document into the 3.0 shape `openapiv3` reads.
+//!
+//! `openapiv3` models OpenAPI 3.0 and either refuses 3.1 constructs (array-valued `type`,
+//! numeric `exclusiveMinimum`) or drops them without a word (`const`, `examples`, keywords
+//! written next to a `$ref`). Each rewrite here keeps the meaning in a 3.0 spelling:
+//!
+//! | 3.1 / JSON Schema                    | written as                                   |
+//! |--------------------------------------|----------------------------------------------|
+//! | `type: [X]`, `type: [X, "null"]`     | `type: X`, plus `nullable: true`             |
+//! | `type: "null"`                       | `nullable: true` on an untyped schema        |
+//! | `oneOf/anyOf: [S, {type: "null"}]`   | `S` with `nullable: true`                    |
+//! | `const: v`                           | `enum: [v]`                                  |
+//! | `examples: [a, ...]`                 | `example: a`                                 |
+//! | `exclusiveMinimum: n` (a number)     | `minimum: n, exclusiveMinimum: true`         |
+//! | `$ref` with sibling keywords         | `allOf: [{$ref}]` carrying the siblings      |
+//! | boolean schemas `true` / `false`     | `{}` / `{not: {}}`                           |
+//!
+//! Only places that hold schemas are rewritten; example values and extensions are data and
+//! are left alone.
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostics::{pointer_push, Diagnostics, Error};
+
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Schemas nested deeper than this are refused rather than risking the stack later on.
+const MAX_SCHEMA_DEPTH: usize = 96;
+
+/// Keywords that describe a referenced schema without changing its shape.
+const ANNOTATIONS: [&str; 9] =
+    ["description", "title", "default", "nullable", "example", "readOnly", "writeOnly", "deprecated", "discriminator"];
+
+/// Checks the version and rewrites `doc` in place.
+pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
+    let root = doc.as_object_mut().ok_or_else(|| Error::document("the document is not a mapping"))?;
+    check_version(root)?;
+    root.insert("openapi".into(), Value::String("3.0.3".into()));
+    if !root.contains_key("info") {
+        diags.warn("", "the document has no `info`; using an empty title and version");
+        root.insert("info".into(), json!({"title": "", "version": ""}));
+    }
+    let paths = root.entry("paths").or_insert_with(|| json!({}));
+    if let Some(paths) = paths.as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            path_item(item, &pointer_push("/paths", path), diags)?;
+        }
+    }
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        for_each_entry(components, "schemas", "/components", |v, p| schema(v, p, 0, diags))?;
+        for_each_entry(components, "parameters", "/components", |v, p| parameter(v, p, diags))?;
+        for_each_entry(components, "requestBodies", "/components", |v, p| content_holder(v, p, diags))?;
+        for_each_entry(components, "responses", "/components", |v, p| response(v, p, diags))?;
+        for_each_entry(components, "headers", "/components", |v, p| parameter(v, p, diags))?;
+    }
+    Ok(())
+}
+
+fn check_version(root: &Map<String, Value>) -> Result<(), Error> {
+    if let Some(swagger) = root.get("swagger") {
+        return Err(Error::at(
+            "/swagger",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are read. Convert it first \
+                 (for example with swagger2openapi) and generate from the result",
+                swagger.as_str().unwrap_or("2.0")
+            ),
+        ));
+    }
+    match root.get("openapi") {
+        None => Err(Error::document("no `openapi` version field; this does not look like an OpenAPI document")),
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" || v.starts_with("3.1.") || v == "3.1" => Ok(()),
+        Some(other) => Err(Error::at(
+            "/openapi",
+            format!("OpenAPI version {other} is not supported; this generator reads 3.0.x and 3.1.x"),
+        )),
+    }
+}
+
+fn for_each_entry(
+    parent: &mut Map<String, Value>,
+    key: &str,
+    base: &str,
+    mut f: impl FnMut(&mut Value, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let here = pointer_push(base, key);
+    if let Some(map) = parent.get_mut(key).and_then(Value::as_object_mut) {
+        for (name, v) in map.iter_mut() {
+            f(v, &pointer_push(&here, name))?;
+        }
+    }
+    Ok(())
+}
+
+fn path_item(item: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
+    let Some(item) = item.as_object_mut() else { return Ok(()) };
+    parameter_list(item, ptr, diags)?;
+    for method in HTTP_METHODS {
+        let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
+        let op_ptr = pointer_push(ptr, method);
+        parameter_list(op, &op_ptr, diags)?;
+        if let Some(body) = op.get_mut("requestBody") {
+            content_holder(body, &pointer_push(&op_ptr, "requestBody"), diags)?;
+        }
+        for_each_entry(op, "responses", &op_ptr, |v, p| response(v, p, diags))?;
+    }
+    Ok(())
+}
+
+fn parameter_list(holder: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
+    if let Some(list) = holder.get_mut("parameters").and_then(Value::as_array_mut) {
+        let here = pointer_push(ptr, "parameters");
+        for (i, p) in list.iter_mut().enumerate() {
+            parameter(p, &pointer_push(&here, &i.to_string()), diags)?;
+        }
+    }
+    Ok(())
+}
+
+/// A parameter or a header: a `schema` or a `content` map.
+fn parameter(p: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
+    if let Some(p) = p.as_object_mut() {
+        if let Some(s) = p.get_mut("schema") {
+            schema(s, &pointer_push(ptr, "schema"), 0, diags)?;
+        }
+    }
+    content_holder(p, ptr, diags)
+}
+
+fn response(r: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
+    if let Some(obj) = r.as_object_mut() {
+        for_each_entry(obj, "headers", ptr, |v, p| parameter(v, p, diags))?;
+    }
+    content_holder(r, ptr, diags)
+}
+
+/// A request body, response or parameter: whatever sits under `content/*/schema`.
+fn content_holder(v: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
+    let Some(obj) = v.as_object_mut() else { return Ok(()) };
+    let content_ptr = pointer_push(ptr, "content");
+    if let Some(content) = obj.get_mut("content").and_then(Value::as_object_mut) {
+        for (media, m) in content.iter_mut() {
+            let media_ptr = pointer_push(&content_ptr, media);
+            if let Some(s) = m.get_mut("schema") {
+                schema(s, &pointer_push(&media_ptr, "schema"), 0, diags)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Result<(), Error> {
+    if depth > MAX_SCHEMA_DEPTH {
+        return Err(Error::at(ptr, format!("schemas are nested more than {MAX_SCHEMA_DEPTH} deep")));
+    }
+    match v {
+        Value::Bool(true) => {
+            *v = json!({});
+            return Ok(());
+        }
+        Value::Bool(false) => {
+            *v = json!({"not": {}});
+            return Ok(());
+        }
+        Value::Object(_) => {}
+        other => {
+            return Err(Error::at(ptr, format!("expected a schema object, found {}", kind_of(other))));
+        }
+    }
+    let obj = v.as_object_mut().expect("checked above");
+
+    for key in ["properties", "patternProperties", "$defs", "definitions"] {
+        let here = pointer_push(ptr, key);
+        if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
+            for (name, s) in map.iter_mut() {
+                schema(s, &pointer_push(&here, name), depth + 1, diags)?;
+            }
+        }
+    }
+    for key in ["items", "not", "contains", "propertyNames", "if", "then", "else"] {
+        if let Some(s) = obj.get_mut(key) {
+            if key == "items" && s.is_array() {
+                diags.warn(pointer_push(ptr, key), "tuple-style `items` (a list) is read as an array of any value");
+                *s = json!({});
+                continue;
+            }
+            schema(s, &pointer_push(ptr, key), depth + 1, diags)?;
+        }
+    }
+    if let Some(s) = obj.get_mut("additionalProperties") {
+        if !s.is_boolean() {
+            schema(s, &pointer_push(ptr, "additionalProperties"), depth + 1, diags)?;
+        }
+    }
+    if obj.remove("prefixItems").is_some() {
+        diags.warn(ptr, "`prefixItems` (tuples) is not supported; the array's items are read as any value");
+        obj.insert("items".into(), json!({}));
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        let here = pointer_push(ptr, key);
+        match obj.get_mut(key) {
+            Some(Value::Array(list)) => {
+                for (i, s) in list.iter_mut().enumerate() {
+                    schema(s, &pointer_push(&here, &i.to_string()), depth + 1, diags)?;
+                }
+            }
+            Some(other) => {
+                return Err(Error::at(here, format!("expected a list of schemas, found {}", kind_of(other))))
+            }
+            None => {}
+        }
+    }
+
+    type_arrays(obj, ptr, diags);
+    if let Some(c) = obj.remove("const") {
+        if !obj.contains_key("enum") {
+            obj.insert("enum".into(), Value::Array(vec![c]));
+        }
+    }
+    if let Some(examples) = obj.remove("examples") {
+        if let (false, Some(first)) = (obj.contains_key("example"), examples.as_array().and_then(|a| a.first())) {
+            obj.insert("example".into(), first.clone());
+        }
+    }
+    for (key, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n) = obj.get(key).filter(|n| n.is_number()).cloned() {
+            obj.insert(bound.into(), n);
+            obj.insert(key.into(), Value::Bool(true));
+        }
+    }
+    null_alternatives(obj);
+    ref_siblings(obj, ptr, diags);
+    Ok(())
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+/// `type: [..]` and `type: "null"` to a single 3.0 type plus `nullable`.
+fn type_arrays(obj: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) {
+    let types: Vec<String> = match obj.get("type") {
+        Some(Value::Array(list)) => list.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+        Some(Value::String(s)) if s == "null" => vec![s.clone()],
+        _ => return,
+    };
+    let mut non_null: Vec<String> = types.iter().filter(|t| *t != "null").cloned().collect();
+    non_null.dedup();
+    if non_null.len() < types.len() {
+        obj.insert("nullable".into(), Value::Bool(true));
+    }
+    if non_null.len() == 2 && non_null.contains(&"integer".to_owned()) && non_null.contains(&"number".to_owned()) {
+        non_null = vec!["number".to_owned()];
+    }
+    match non_null.as_slice() {
+        [] => {
+            obj.remove("type");
+        }
+        [one] => {
+            obj.insert("type".into(), Value::String(one.clone()));
+        }
+        many => {
+            diags.warn(
+                pointer_push(ptr, "type"),
+                format!("a value of several types ({}) is read as any JSON value", many.join(", ")),
+            );
+            obj.remove("type");
+        }
+    }
+}
+
+/// Is this (already normalised) schema `{type: "null"}`, i.e. only `nullable: true`?
+fn is_null_schema(s: &Value) -> bool {
+    s.as_object().is_some_and(|o| {
+        o.get("nullable") == Some(&Value::Bool(true))
+            && o.keys().all(|k| k == "nullable" || k == "description" || k == "title")
+    })
+}
+
+/// `oneOf: [S, {type: "null"}]` to `S` with `nullable: true`.
+fn null_alternatives(obj: &mut Map<String, Value>) {
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(list)) = obj.get_mut(key) else { continue };
+        let before = list.len();
+        list.retain(|s| !is_null_schema(s));
+        if list.len() == before {
+            continue;
+        }
+        obj.insert("nullable".into(), Value::Bool(true));
+        let Some(Value::Array(list)) = obj.get(key) else { continue };
+        let structural = obj.keys().any(|k| k != key && !ANNOTATIONS.contains(&k.as_str()));
+        if list.len() == 1 && !structural {
+            let only = list[0].clone();
+            obj.remove(key);
+            let only = only.as_object().cloned().unwrap_or_default();
+            if only.contains_key("$ref") {
+                obj.insert("allOf".into(), Value::Array(vec![Value::Object(only)]));
+            } else {
+                for (k, v) in only {
+                    // The outer schema's own annotations describe this use and win.
+                    obj.entry(k).or_insert(v);
+                }
+            }
+        } else if list.is_empty() {
+            obj.remove(key);
+        }
+    }
+}
+
+/// `$ref` with siblings: 3.0 ignores them, so wrap the reference in `allOf`.
+fn ref_siblings(obj: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) {
+    let Some(reference) = obj.get("$ref").cloned() else { return };
+    if obj.len() == 1 {
+        return;
+    }
+    obj.remove("$ref");
+    // A `type` next to a `$ref` only restates the target's type; `nullable` was already
+    // taken from it by `type_arrays`.
+    if let Some(t) = obj.remove("type") {
+        if !t.is_string() {
+            diags.warn(pointer_push(ptr, "type"), "ignored an unusual `type` written next to `$ref`");
+        }
+    }
+    if obj.is_empty() {
+        obj.insert("$ref".into(), reference);
+        return;
+    }
+    let (annotations, structure): (Map<String, Value>, Map<String, Value>) =
+        std::mem::take(obj).into_iter().partition(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+    let mut all_of = vec![json!({ "$ref": reference })];
+    if !structure.is_empty() {
+        all_of.push(Value::Object(structure));
+    }
+    *obj = annotations;
+    obj.insert("allOf".into(), Value::Array(all_of));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm_schema(v: Value) -> Value {
+        let mut v = v;
+        let mut d = Diagnostics::default();
+        schema(&mut v, "/x", 0, &mut d).unwrap();
+        v
+    }
+
+    #[test]
+    fn type_arrays_become_nullable() {
+        assert_eq!(norm_schema(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
+        assert_eq!(norm_schema(json!({"type": ["object"]})), json!({"type": "object"}));
+    }
+
+    #[test]
+    fn three_nullable_spellings_agree() {
+        let a = norm_schema(json!({"type": ["string", "null"], "format": "date-time"}));
+        let b = norm_schema(json!({"type": "string", "nullable": true, "format": "date-time"}));
+        let c = norm_schema(json!({"oneOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}));
+        let key = |v: &Value| {
+            let mut o = v.as_object().unwrap().clone();
+            o.sort_keys();
+            Value::Object(o)
+        };
+        assert_eq!(key(&a), key(&b));
+        assert_eq!(key(&a), key(&c));
+    }
+
+    #[test]
+    fn ref_with_siblings_is_wrapped() {
+        let v = norm_schema(json!({"type": ["object", "null"], "$ref": "#/components/schemas/A", "description": "d"}));
+        assert_eq!(v, json!({"nullable": true, "description": "d", "allOf": [{"$ref": "#/components/schemas/A"}]}));
+        let v = norm_schema(json!({"type": ["object"], "$ref": "#/components/schemas/A"}));
+        assert_eq!(v, json!({"$ref": "#/components/schemas/A"}));
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds() {
+        let v = norm_schema(json!({"const": "company", "examples": ["a", "b"]}));
+        assert_eq!(v, json!({"enum": ["company"], "example": "a"}));
+        let v = norm_schema(json!({"type": "number", "exclusiveMinimum": 0}));
+        assert_eq!(v, json!({"type": "number", "exclusiveMinimum": true, "minimum": 0}));
+    }
+
+    #[test]
+    fn versions_are_checked() {
+        let mut d = Diagnostics::default();
+        let err = normalize(&mut json!({"swagger": "2.0"}), &mut d).unwrap_err();
+        assert!(err.message.contains("Swagger 2.0"), "{err}");
+        let err = normalize(&mut json!({"openapi": "3.2.0"}), &mut d).unwrap_err();
+        assert!(err.to_string().starts_with("#/openapi"), "{err}");
+    }
+}

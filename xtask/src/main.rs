@@ -1,0 +1,162 @@
+//! `cargo xtask`: the project's command line. A thin shell over the `generator` library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use generator::{Layout, Options};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check]
+        regenerate generated-client/ from spec/websets.yaml (--check: only compare, exit 1 on drift)
+  cargo xtask codegen [--check] --spec FILE --out DIR [--name CRATE] [--api-key-env VAR]
+        generate a standalone client crate for any OpenAPI 3.0/3.1 spec";
+
+/// The in-repository client: where its spec and crate live and what it is called.
+const REPO_SPEC: &str = "spec/websets.yaml";
+const REPO_CRATE_DIR: &str = "generated-client";
+const REPO_CRATE_NAME: &str = "exa-websets";
+const REPO_API_KEY_ENV: &str = "EXA_API_KEY";
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the repository root")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct CodegenArgs {
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    name: Option<String>,
+    api_key_env: Option<String>,
+}
+
+fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
+    let mut parsed = CodegenArgs { check: false, spec: None, out: None, name: None, api_key_env: None };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--spec" => parsed.spec = Some(value("--spec")?.into()),
+            "--out" => parsed.out = Some(value("--out")?.into()),
+            "--name" => parsed.name = Some(value("--name")?),
+            "--api-key-env" => parsed.api_key_env = Some(value("--api-key-env")?),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    if parsed.spec.is_some() != parsed.out.is_some() {
+        return Err(format!("--spec and --out go together\n{USAGE}"));
+    }
+    if parsed.spec.is_none() && (parsed.name.is_some() || parsed.api_key_env.is_some()) {
+        return Err(format!("--name and --api-key-env need --spec and --out\n{USAGE}"));
+    }
+    Ok(parsed)
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    let args = parse_codegen_args(args)?;
+    let root = repo_root();
+    let (spec, out, options) = match (&args.spec, &args.out) {
+        (Some(spec), Some(out)) => {
+            let name = match &args.name {
+                Some(n) => n.clone(),
+                None => default_crate_name(spec),
+            };
+            let mut command = format!("cargo xtask codegen --spec {} --out {}", spec.display(), out.display());
+            if args.name.is_some() {
+                command.push_str(&format!(" --name {name}"));
+            }
+            if let Some(env) = &args.api_key_env {
+                command.push_str(&format!(" --api-key-env {env}"));
+            }
+            let options = Options {
+                crate_name: name,
+                crate_version: "0.1.0".into(),
+                api_key_env: args.api_key_env.clone(),
+                regenerate_command: command,
+                layout: Layout::Standalone,
+            };
+            (spec.clone(), out.clone(), options)
+        }
+        _ => (root.join(REPO_SPEC), root.join(REPO_CRATE_DIR), repo_options()),
+    };
+    let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let output = generator::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+    for w in &output.warnings {
+        eprintln!("{}: {w}", spec.display());
+    }
+    let fix = options.regenerate_command.replace(" --check", "");
+    if args.check {
+        let drifts = generator::drift::compare(&out, &output.files)
+            .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+        if drifts.is_empty() {
+            eprintln!("{} is up to date with {}", out.display(), spec.display());
+            return Ok(());
+        }
+        for d in &drifts {
+            eprint!("{}", d.unified_diff());
+        }
+        return Err(format!(
+            "{} file(s) in {} differ from what {} generates; run `{fix}` to update them",
+            drifts.len(),
+            out.display(),
+            spec.display()
+        ));
+    }
+    let changed =
+        generator::drift::write(&out, &output.files).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!(
+        "generated {} operations and {} types into {} ({} file(s) changed)",
+        output.operations,
+        output.types,
+        out.display(),
+        changed.len()
+    );
+    Ok(())
+}
+
+/// The options `cargo xtask codegen` uses for the in-repository client.
+fn repo_options() -> Options {
+    Options {
+        crate_name: REPO_CRATE_NAME.into(),
+        crate_version: "0.1.0".into(),
+        api_key_env: Some(REPO_API_KEY_ENV.into()),
+        regenerate_command: "cargo xtask codegen".into(),
+        layout: Layout::WorkspaceMember,
+    }
+}
+
+/// A crate name from the spec's file name: `exa-websets.yaml` gives `exa-websets`.
+fn default_crate_name(spec: &Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let cleaned: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let cleaned = cleaned.trim_matches('-');
+    if cleaned.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("{cleaned}-client")
+    } else {
+        format!("api-{cleaned}-client").replace("--", "-")
+    }
+}
