@@ -32,8 +32,8 @@ fn indent_of(line: &str) -> usize {
 }
 
 /// Adds a blank line after each item or block that ends at some indentation when the next
-/// line starts a new item at the same indentation, after the inner docs, and after the
-/// `use` block.
+/// line starts a new item at the same indentation, after the crate or module docs and
+/// attributes, and after the `use` block.
 fn space_items(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
@@ -48,9 +48,8 @@ fn space_items(text: &str) -> String {
         let ends_use_block = t.starts_with("use ") && !n.starts_with("use ") && same_level;
         let ends_inner_docs =
             (t.starts_with("//!") || t.starts_with("#![")) && !(n.starts_with("//!") || n.starts_with("#!["));
-        let ends_header = i == 0 && t.starts_with("//") && !n.is_empty();
         let new_item = closes && same_level && !continues && !n.is_empty() && !inside_expression(&lines, i);
-        if (new_item || ends_use_block || ends_inner_docs || ends_header) && !next.is_empty() {
+        if (new_item || ends_use_block || ends_inner_docs) && !next.is_empty() {
             out.push('\n');
         }
     }

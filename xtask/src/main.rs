@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use generator::{Layout, Options};
+use xtask::{repo_options, repo_root, REPO_CRATE_DIR, REPO_SPEC};
 
 const USAGE: &str = "\
 usage:
@@ -11,19 +12,6 @@ usage:
         regenerate generated-client/ from spec/websets.yaml (--check: only compare, exit 1 on drift)
   cargo xtask codegen [--check] --spec FILE --out DIR [--name CRATE] [--api-key-env VAR]
         generate a standalone client crate for any OpenAPI 3.0/3.1 spec";
-
-/// The in-repository client: where its spec and crate live and what it is called.
-const REPO_SPEC: &str = "spec/websets.yaml";
-const REPO_CRATE_DIR: &str = "generated-client";
-const REPO_CRATE_NAME: &str = "exa-websets";
-const REPO_API_KEY_ENV: &str = "EXA_API_KEY";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the repository root")
-        .to_path_buf()
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -135,17 +123,6 @@ fn codegen(args: &[String]) -> Result<(), String> {
         changed.len()
     );
     Ok(())
-}
-
-/// The options `cargo xtask codegen` uses for the in-repository client.
-fn repo_options() -> Options {
-    Options {
-        crate_name: REPO_CRATE_NAME.into(),
-        crate_version: "0.1.0".into(),
-        api_key_env: Some(REPO_API_KEY_ENV.into()),
-        regenerate_command: "cargo xtask codegen".into(),
-        layout: Layout::WorkspaceMember,
-    }
 }
 
 /// A crate name from the spec's file name: `exa-websets.yaml` gives `exa-websets`.
