@@ -654,8 +654,14 @@ pub fn error_module() -> TokenStream {
                 match self {
                     Error::Config(message) => write!(f, "client configuration: {message}"),
                     Error::InvalidParameter { name, reason } => write!(f, "parameter `{name}`: {reason}"),
-                    Error::Timeout(err) => write!(f, "timed out: {err}"),
-                    Error::Transport(err) => write!(f, "connection failed: {err}"),
+                    Error::Timeout(err) => {
+                        write!(f, "timed out: {err}")?;
+                        write_causes(f, err)
+                    }
+                    Error::Transport(err) => {
+                        write!(f, "connection failed: {err}")?;
+                        write_causes(f, err)
+                    }
                     Error::Api(err) => err.fmt(f),
                     Error::Decode(err) => err.fmt(f),
                     Error::BodyTooLarge { status, request_id, limit } => {
@@ -676,6 +682,16 @@ pub fn error_module() -> TokenStream {
                     _ => None,
                 }
             }
+        }
+
+        /// reqwest's own message is terse ("error sending request"); the cause says why.
+        fn write_causes(f: &mut fmt::Formatter<'_>, err: &reqwest::Error) -> fmt::Result {
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                write!(f, ": {cause}")?;
+                source = cause.source();
+            }
+            Ok(())
         }
 
         fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt::Result {
