@@ -2,12 +2,12 @@
 //!
 //! The stages, each a module that can be used and tested alone:
 //!
-//! 1. [`load`]: YAML or JSON text to a JSON value tree.
-//! 2. [`normalize`]: OpenAPI 3.1 spellings rewritten into the 3.0 shape `openapiv3` reads.
-//! 3. [`model`]: the `openapiv3` document lowered to an intermediate model of operations
+//! 1. [`load`](mod@load): YAML or JSON text to a JSON value tree.
+//! 2. [`normalize`](mod@normalize): OpenAPI 3.1 spellings rewritten into the 3.0 shape `openapiv3` reads.
+//! 3. [`model`](mod@model): the `openapiv3` document lowered to an intermediate model of operations
 //!    and types, with every Rust name decided.
-//! 4. [`emit`]: the model as `quote!` token streams.
-//! 5. [`format`]: tokens parsed as `syn::File` and printed with `prettyplease`.
+//! 4. [`emit`](mod@emit): the model as `quote!` token streams.
+//! 5. [`format`](mod@format): tokens parsed as `syn::File` and printed with `prettyplease`.
 //!
 //! [`generate`] runs them all.
 

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use generator::{Layout, Options};
 
+pub mod check_specs;
+
 /// The spec the checked-in client is generated from, relative to the repository root.
 pub const REPO_SPEC: &str = "spec/websets.yaml";
 /// The checked-in client crate, relative to the repository root.

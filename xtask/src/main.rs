@@ -11,12 +11,15 @@ usage:
   cargo xtask codegen [--check]
         regenerate generated-client/ from spec/websets.yaml (--check: only compare, exit 1 on drift)
   cargo xtask codegen [--check] --spec FILE --out DIR [--name CRATE] [--api-key-env VAR]
-        generate a standalone client crate for any OpenAPI 3.0/3.1 spec";
+        generate a standalone client crate for any OpenAPI 3.0/3.1 spec
+  cargo xtask check-specs
+        generate a crate from every fixture and every Exa spec in ../shared, and clippy and test each";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
+        Some("check-specs") if args.len() == 1 => xtask::check_specs::run(),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -77,16 +77,71 @@ fn param_types(p: &Parameter, enums: &BTreeSet<String>) -> (TokenStream, TokenSt
     }
 }
 
-/// Code that turns `value` (a reference to the parameter's type) into the text sent.
-fn to_text(ty: &TypeRef, value: TokenStream, name: &str, enums: &BTreeSet<String>) -> TokenStream {
+/// Where a parameter's value is read from in the generated code.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    /// The builder's field, `self.name` (a `T`).
+    Field(&'a str),
+    /// A local `value` bound to a `&T`.
+    Ref(&'a str),
+}
+
+impl Place<'_> {
+    /// The expression to call methods on.
+    fn receiver(self) -> TokenStream {
+        match self {
+            Place::Field(name) => {
+                let name = ident(name);
+                quote!(self.#name)
+            }
+            Place::Ref(local) => {
+                let local = ident(local);
+                quote!(#local)
+            }
+        }
+    }
+
+    /// The expression as a `&T`.
+    fn reference(self) -> TokenStream {
+        match self {
+            Place::Field(_) => {
+                let r = self.receiver();
+                quote!(&#r)
+            }
+            Place::Ref(_) => self.receiver(),
+        }
+    }
+}
+
+/// Code that turns the value at `place` into the `String` sent.
+fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, enums: &BTreeSet<String>) -> TokenStream {
+    let value = place.receiver();
     match ty {
         TypeRef::String => quote!(#value.clone()),
         TypeRef::Named(n) if enums.contains(n) => quote!(#value.as_str().to_owned()),
         TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean | TypeRef::Date => quote!(#value.to_string()),
         TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-        _ => quote! {
-            serde_json::to_string(#value).map_err(|e| Error::InvalidParameter { name: #name, reason: e.to_string() })?
-        },
+        _ => {
+            let reference = place.reference();
+            quote! {
+                serde_json::to_string(#reference).map_err(|e| Error::InvalidParameter { name: #name, reason: e.to_string() })?
+            }
+        }
+    }
+}
+
+/// Code for the value at `place` as a `&str`, borrowing rather than copying strings.
+fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, enums: &BTreeSet<String>) -> TokenStream {
+    match ty {
+        TypeRef::String => place.reference(),
+        TypeRef::Named(n) if enums.contains(n) => {
+            let value = place.receiver();
+            quote!(#value.as_str())
+        }
+        other => {
+            let text = to_text(other, place, name, enums);
+            quote!(&#text)
+        }
     }
 }
 
@@ -169,11 +224,22 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                     self
                 }
             });
-            body_setup = quote! {
-                let body = match &self.body {
-                    Some(body) => Some((#content_type, #encode)),
-                    None => None,
-                };
+            body_setup = match &body.media {
+                Media::Json { .. } => quote! {
+                    let body = self
+                        .body
+                        .as_ref()
+                        .map(serde_json::to_vec)
+                        .transpose()
+                        .map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?
+                        .map(|bytes| (#content_type, bytes));
+                },
+                Media::Text { .. } => {
+                    quote!(let body = self.body.as_ref().map(|body| (#content_type, body.clone().into_bytes()));)
+                }
+                Media::Binary { .. } => {
+                    quote!(let body = self.body.as_ref().map(|body| (#content_type, body.clone()));)
+                }
             };
         }
     }
@@ -182,66 +248,51 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         PathPart::Literal(text) => quote!(path.push_str(#text);),
         PathPart::Param(i) => {
             let p = &op.params[*i];
-            let name = ident(&p.rust_name);
             let json = &p.name;
-            let text = match &p.ty {
-                TypeRef::String => quote!(&self.#name),
-                other => {
-                    let t = to_text(other, quote!(&self.#name), json, enums);
-                    quote!(&#t)
-                }
-            };
+            let text = to_str(&p.ty, Place::Field(&p.rust_name), json, enums);
             quote!(client::push_path_param(&mut path, #json, #text)?;)
         }
     });
+    // Required parameters are read from the builder's field, optional ones from `value`
+    // once they are known to be set.
+    let with_place = |p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream| -> TokenStream {
+        if p.required {
+            code(Place::Field(&p.rust_name))
+        } else {
+            let name = ident(&p.rust_name);
+            let inner = code(Place::Ref("value"));
+            quote! {
+                if let Some(value) = &self.#name {
+                    #inner
+                }
+            }
+        }
+    };
     let query_code = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
-        let name = ident(&p.rust_name);
         let json = &p.name;
-        let push = |value: TokenStream, ty: &TypeRef| -> TokenStream {
-            match ty {
-                TypeRef::Array(item) => {
-                    let t = to_text(item, quote!(item), json, enums);
-                    quote! {
-                        for item in #value {
-                            query.push((#json, #t));
-                        }
+        with_place(p, &|place| match &p.ty {
+            TypeRef::Array(item) => {
+                let items = place.reference();
+                let text = to_text(item, Place::Ref("item"), json, enums);
+                quote! {
+                    for item in #items {
+                        query.push((#json, #text));
                     }
                 }
-                other => {
-                    let t = to_text(other, value, json, enums);
-                    quote!(query.push((#json, #t));)
-                }
             }
-        };
-        if p.required {
-            push(quote!(&self.#name), &p.ty)
-        } else {
-            let inner = push(quote!(value), &p.ty);
-            quote! {
-                if let Some(value) = &self.#name {
-                    #inner
-                }
+            other => {
+                let text = to_text(other, place, json, enums);
+                quote!(query.push((#json, #text));)
             }
-        }
+        })
     });
     let header_code = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let name = ident(&p.rust_name);
         let json = &p.name;
         let lower = p.name.to_ascii_lowercase();
-        let insert = |value: TokenStream| {
-            let t = to_text(&p.ty, value, json, enums);
-            quote!(headers.insert(HeaderName::from_static(#lower), client::header_value(#json, &#t)?);)
-        };
-        if p.required {
-            insert(quote!(&self.#name))
-        } else {
-            let inner = insert(quote!(value));
-            quote! {
-                if let Some(value) = &self.#name {
-                    #inner
-                }
-            }
-        }
+        with_place(p, &|place| {
+            let text = to_str(&p.ty, place, json, enums);
+            quote!(headers.insert(HeaderName::from_static(#lower), client::header_value(#json, #text)?);)
+        })
     });
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);

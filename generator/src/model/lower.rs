@@ -114,13 +114,21 @@ enum Naming {
     /// A component schema: this exact name.
     Fixed(String),
     /// An inline schema: `candidate` unless the schema has a `title`; `leaf` is the property
-    /// (or other position) it sits at.
-    Hint { candidate: String, leaf: String },
+    /// (or other position) it sits at. A `shareable` enum is merged with an identical one at
+    /// a same-named position elsewhere.
+    Hint { candidate: String, leaf: String, shareable: bool },
 }
 
 impl Naming {
     fn hint(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
-        Naming::Hint { candidate: candidate.into(), leaf: leaf.into() }
+        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: true }
+    }
+
+    /// A type of its owner's own, never shared: the direct properties of a named schema
+    /// (`MonitorRun.status` is a `MonitorRunStatus`, even if `Monitor.status` has the same
+    /// values).
+    fn owned(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
+        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: false }
     }
 
     fn base(&self) -> &str {
@@ -372,11 +380,17 @@ impl Lower<'_> {
         owner: &str,
     ) -> Result<Vec<Field>, Error> {
         let props_ptr = pointer_push(ptr, "properties");
+        let is_component = ptr.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'));
         let mut scope = Scope::default();
         let mut fields = Vec::with_capacity(properties.len());
         for (json_name, prop) in properties {
             let prop_ptr = pointer_push(&props_ptr, json_name);
-            let naming = Naming::hint(format!("{owner}{}", type_name(json_name)), json_name.clone());
+            let candidate = format!("{owner}{}", type_name(json_name));
+            let naming = if is_component {
+                Naming::owned(candidate, json_name.clone())
+            } else {
+                Naming::hint(candidate, json_name.clone())
+            };
             let shape = self.shape(prop.into(), &prop_ptr, naming)?;
             let name = scope.claim(&value_name(json_name));
             fields.push(Field {
@@ -409,14 +423,16 @@ impl Lower<'_> {
                 unique.push(v);
             }
         }
-        if let Naming::Hint { leaf, .. } = &naming {
-            if let Some(existing) = self.enum_cache.get(&(leaf.clone(), unique.clone())) {
-                return TypeRef::Named(existing.clone());
-            }
+        let key = match &naming {
+            Naming::Hint { leaf, shareable: true, .. } => Some((leaf.clone(), unique.clone())),
+            _ => None,
+        };
+        if let Some(existing) = key.as_ref().and_then(|k| self.enum_cache.get(k)) {
+            return TypeRef::Named(existing.clone());
         }
         let name = self.claim(&naming, &oa::SchemaData::default());
-        if let Naming::Hint { leaf, .. } = &naming {
-            self.enum_cache.insert((leaf.clone(), unique.clone()), name.clone());
+        if let Some(key) = key {
+            self.enum_cache.insert(key, name.clone());
         }
         let mut scope = Scope::default();
         let variants =
@@ -552,24 +568,22 @@ impl Lower<'_> {
         if let Some(d) = &data.discriminator {
             return Some(Tag { property: d.property_name.clone(), mapping: d.mapping.clone() });
         }
-        let objects: Vec<&Schema> = variants
-            .iter()
-            .map(|v| match v {
-                ReferenceOr::Reference { reference } => self.resolve(reference, ptr).ok().map(|(_, s)| s),
-                ReferenceOr::Item(s) => Some(s),
-            })
-            .collect::<Option<_>>()?;
-        let first = objects.first()?;
-        let Kind::Object { properties, .. } = kind_of(first) else { return None };
-        'candidates: for prop in properties.keys() {
+        let first = variants.first()?;
+        let candidates: Vec<String> = match first {
+            ReferenceOr::Reference { reference } => self.resolve(reference, ptr).ok().map(|(_, s)| s),
+            ReferenceOr::Item(s) => Some(s),
+        }
+        .map(|s| self.property_names(s, 0))
+        .unwrap_or_default();
+        'candidates: for prop in candidates {
             let mut seen = BTreeSet::new();
-            for s in &objects {
-                match const_property(s, prop) {
-                    Some(v) if seen.insert(v.clone()) => {}
+            for v in variants {
+                match self.enum_property(v, &prop, 0).as_deref() {
+                    Some([one]) if seen.insert(one.clone()) => {}
                     _ => continue 'candidates,
                 }
             }
-            return Some(Tag { property: prop.clone(), mapping: IndexMap::new() });
+            return Some(Tag { property: prop, mapping: IndexMap::new() });
         }
         None
     }
@@ -588,11 +602,7 @@ impl Lower<'_> {
                 return mapped;
             }
         }
-        let schema = match variant {
-            ReferenceOr::Reference { reference } => self.resolve(reference, ptr).ok().map(|(_, s)| s),
-            ReferenceOr::Item(s) => Some(s),
-        };
-        if let Some(values) = schema.and_then(|s| enum_property(s, &tag.property)) {
+        if let Some(values) = self.enum_property(variant, &tag.property, 0) {
             return values;
         }
         if let ReferenceOr::Reference { reference } = variant {
@@ -607,6 +617,48 @@ impl Lower<'_> {
             format!("no value of the tag `{}` selects this variant; it is never chosen when decoding", tag.property),
         );
         Vec::new()
+    }
+
+    /// The string values property `prop` of an object schema is limited to, looking through
+    /// references and `allOf` parts (the way Exa wraps union variants).
+    fn enum_property(&self, schema: &ReferenceOr<Schema>, prop: &str, depth: usize) -> Option<Vec<String>> {
+        if depth > 16 {
+            return None;
+        }
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => self.resolve(reference, "").ok()?.1,
+            ReferenceOr::Item(s) => s,
+        };
+        match kind_of(schema) {
+            Kind::Object { properties, .. } => {
+                let p = match properties.get(prop)? {
+                    ReferenceOr::Item(p) => p,
+                    ReferenceOr::Reference { reference } => self.resolve(reference, "").ok()?.1,
+                };
+                match kind_of(p) {
+                    Kind::Str { values, .. } if !values.is_empty() => Some(values.into_iter().flatten().collect()),
+                    _ => None,
+                }
+            }
+            Kind::AllOf(parts) => parts.iter().find_map(|part| self.enum_property(part, prop, depth + 1)),
+            _ => None,
+        }
+    }
+
+    /// Property names of an object schema, looking through `allOf` parts.
+    fn property_names(&self, schema: &Schema, depth: usize) -> Vec<String> {
+        match kind_of(schema) {
+            Kind::Object { properties, .. } => properties.keys().cloned().collect(),
+            Kind::AllOf(parts) if depth < 16 => parts
+                .iter()
+                .filter_map(|part| match part {
+                    ReferenceOr::Reference { reference } => self.resolve(reference, "").ok().map(|(_, s)| s),
+                    ReferenceOr::Item(s) => Some(s),
+                })
+                .flat_map(|s| self.property_names(s, depth + 1))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn operations(&mut self) -> Result<Vec<Operation>, Error> {
@@ -1082,23 +1134,5 @@ fn nullable_in_place(shape: Shape) -> TypeRef {
         TypeRef::Nullable(Box::new(shape.ty))
     } else {
         shape.ty
-    }
-}
-
-/// The string values a property of an object schema is limited to, if it is a string enum.
-fn enum_property(schema: &Schema, prop: &str) -> Option<Vec<String>> {
-    let Kind::Object { properties, .. } = kind_of(schema) else { return None };
-    let ReferenceOr::Item(p) = properties.get(prop)? else { return None };
-    match kind_of(p) {
-        Kind::Str { values, .. } if !values.is_empty() => Some(values.into_iter().flatten().collect()),
-        _ => None,
-    }
-}
-
-/// The single value a property is pinned to (`const`, or a one-value `enum`).
-fn const_property(schema: &Schema, prop: &str) -> Option<String> {
-    match enum_property(schema, prop)?.as_slice() {
-        [one] => Some(one.clone()),
-        _ => None,
     }
 }

@@ -1,0 +1,120 @@
+//! `cargo xtask check-specs`: every spec we claim to read must give a crate that builds.
+//!
+//! Generates a standalone crate from each fixture spec and each of Exa's published specs
+//! (in the shared material), runs `cargo clippy --all-targets -D warnings` on each, runs the
+//! hand-written tests in `xtask/spec-tests/` for the specs that have one, and prints a table.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use generator::{Layout, Options};
+
+use crate::{exa_specs, repo_root, shared_dir};
+
+struct Row {
+    spec: String,
+    operations: usize,
+    types: usize,
+    lines: usize,
+    warnings: usize,
+    result: String,
+}
+
+fn inputs(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut inputs = Vec::new();
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    fixtures.sort();
+    for f in fixtures {
+        inputs.push((format!("fixture-{}", stem(&f)), f));
+    }
+    if let Some(shared) = shared_dir() {
+        for spec in exa_specs(&shared) {
+            inputs.push((format!("exa-websets-{}", stem(&spec)), spec));
+        }
+    }
+    inputs
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem().and_then(|s| s.to_str()).unwrap_or("spec").to_owned()
+}
+
+fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display()))
+    }
+}
+
+pub fn run() -> Result<(), String> {
+    let root = repo_root();
+    let work = root.join("target/spec-check");
+    let target = root.join("target");
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for (name, spec) in inputs(&root) {
+        let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+        let options = Options {
+            crate_name: name.clone(),
+            crate_version: "0.1.0".into(),
+            api_key_env: None,
+            regenerate_command: "cargo xtask check-specs".into(),
+            layout: Layout::Standalone,
+        };
+        let output = generator::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let dir = work.join(&name);
+        generator::drift::write(&dir, &output.files).map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+        // The workspace's lock file pins the versions already built, so nothing is resolved
+        // or compiled anew for each crate.
+        let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
+        let test = root.join("xtask/spec-tests").join(format!("{}.rs", stem(&spec)));
+        let has_test = test.is_file();
+        if has_test {
+            std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
+            std::fs::copy(&test, dir.join("tests/spec.rs")).map_err(|e| e.to_string())?;
+        }
+        let lines = output
+            .files
+            .iter()
+            .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+            .map(|f| f.contents.lines().count())
+            .sum();
+        eprintln!("==> {name}: {} operations, {} types, {lines} lines", output.operations, output.types);
+        let mut result = cargo(&dir, &target, &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+            .map(|()| "clippy ok".to_owned());
+        if has_test && result.is_ok() {
+            result = cargo(&dir, &target, &["test", "--quiet"]).map(|()| "clippy ok, tests ok".to_owned());
+        }
+        let result = result.unwrap_or_else(|e| {
+            failures.push(e);
+            "FAILED".to_owned()
+        });
+        rows.push(Row {
+            spec: spec.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_owned(),
+            operations: output.operations,
+            types: output.types,
+            lines,
+            warnings: output.warnings.len(),
+            result,
+        });
+    }
+    println!("\n| spec | operations | types | generated lines | warnings | result |");
+    println!("|---|---:|---:|---:|---:|---|");
+    for r in &rows {
+        println!("| {} | {} | {} | {} | {} | {} |", r.spec, r.operations, r.types, r.lines, r.warnings, r.result);
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
