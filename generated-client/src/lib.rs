@@ -2,7 +2,8 @@
 
 //! Typed client for the Websets API (version 0).
 //!
-//! Typed client for Exa's Websets API. This description currently covers the monitor runs of a Monitor.
+//! Typed client for Exa's Websets API. This description currently covers the monitor runs of a
+//! Monitor.
 //!
 //! Each operation is a method on [`Client`] that returns a request builder: set any
 //! optional parameters on it, then `send()` it. Models live in [`types`].

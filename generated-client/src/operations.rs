@@ -23,7 +23,8 @@ pub struct MonitorsRunsList {
 }
 
 impl MonitorsRunsList {
-    /// Opaque position to continue from: the `nextCursor` of the previous page. Leave it out to start at the first page.
+    /// Opaque position to continue from: the `nextCursor` of the previous page. Leave it out to
+    /// start at the first page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -113,7 +114,9 @@ impl Client {
     ///
     /// Returns the runs of one Monitor, newest first, one page at a time.
     ///
-    /// Exa's published description of this operation declares only the `monitor` path parameter. The `cursor` and `limit` query parameters are added here because every other list operation of the API takes them and Exa's own JavaScript client sends them for this one as well.
+    /// Exa's published description of this operation declares only the `monitor` path parameter.
+    /// The `cursor` and `limit` query parameters are added here because every other list operation
+    /// of the API takes them and Exa's own JavaScript client sends them for this one as well.
     ///
     /// `GET /v0/monitors/{monitor}/runs`
     pub fn monitors_runs_list(&self, monitor: impl Into<String>) -> MonitorsRunsList {

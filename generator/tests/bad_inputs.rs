@@ -19,10 +19,6 @@ fn spec(paths: &str, schemas: &str) -> String {
     format!("openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths: {paths}\ncomponents:\n  schemas: {schemas}\n")
 }
 
-fn op(extra: &str) -> String {
-    format!("{{get: {{operationId: op, {extra} responses: {{'200': {{description: ok}}}}}}}}")
-}
-
 fn error_of(text: &str) -> generator::Error {
     match generate(text, &options()) {
         Ok(out) => panic!("expected an error, got {} warnings: {:?}", out.warnings.len(), out.warnings),

@@ -59,12 +59,52 @@ pub fn render(text: &str) -> String {
         }
         // Four spaces would start an indented code block (a doctest).
         let indent = (raw.len() - trimmed.len()).min(3);
-        out.push(format!("{}{}", " ".repeat(indent), escape_line(trimmed.trim_end())));
+        wrap(&" ".repeat(indent), &escape_line(trimmed.trim_end()), &mut out);
     }
     if in_fence {
         out.push("```".to_owned());
     }
     out.join("\n")
+}
+
+/// Longest line of doc text written, not counting the `///` and indentation before it.
+const WIDTH: usize = 92;
+
+/// Would a line starting with `word` read as a list item, heading, quote or rule?
+fn starts_a_block(word: &str) -> bool {
+    matches!(word, "-" | "*" | "+" | ">" | "=" | "|")
+        || word.starts_with('#')
+        || word.starts_with("---")
+        || word.starts_with("===")
+        || (word.len() > 1
+            && word[..word.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && (word.ends_with('.') || word.ends_with(')')))
+}
+
+/// Wraps one Markdown line at [`WIDTH`], indenting continuations of list items under their
+/// text, and never breaking where the next line would start a new block.
+fn wrap(indent: &str, line: &str, out: &mut Vec<String>) {
+    if line.len() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
+        out.push(format!("{indent}{line}"));
+        return;
+    }
+    let marker = line.split(' ').next().filter(|w| starts_a_block(w) && !w.starts_with('#')).map_or(0, |m| m.len() + 1);
+    let continuation = format!("{indent}{}", " ".repeat(marker.min(4)));
+    let mut current = String::from(indent);
+    let mut current_len = 0;
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        if current_len > 0 && current_len + 1 + word.len() > WIDTH && !starts_a_block(word) {
+            out.push(std::mem::replace(&mut current, continuation.clone()));
+            current_len = 0;
+        }
+        if current_len > 0 {
+            current.push(' ');
+            current_len += 1;
+        }
+        current.push_str(word);
+        current_len += word.len();
+    }
+    out.push(current);
 }
 
 /// Escapes one line outside code spans.
@@ -133,5 +173,16 @@ mod tests {
         assert_eq!(render("```js\nlet x = [1];\n```"), "```text\nlet x = [1];\n```");
         assert_eq!(render("a\n        indented"), "a\n   indented");
         assert_eq!(render("```\nunclosed"), "```text\nunclosed\n```");
+    }
+
+    #[test]
+    fn long_lines_wrap_without_starting_blocks() {
+        let long = format!("{} - 5 items", "word ".repeat(20).trim());
+        let wrapped = render(&long);
+        assert!(wrapped.lines().all(|l| l.len() <= super::WIDTH), "{wrapped}");
+        assert!(wrapped.lines().skip(1).all(|l| !l.starts_with("- ")), "{wrapped}");
+        let item = format!("- {}", "word ".repeat(30).trim());
+        let wrapped = render(&item);
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("  word")), "{wrapped}");
     }
 }

@@ -537,14 +537,14 @@ impl Lower<'_> {
                 Some(t) => self.tag_values(v, t, data, &v_ptr),
                 None => Vec::new(),
             };
-            let inline_title = match v {
+            let inline_title: Option<String> = match v {
                 ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(type_name),
                 ReferenceOr::Reference { .. } => None,
             };
             let base = match (tag_values.first(), v) {
                 (Some(value), _) => type_name(value),
                 (None, ReferenceOr::Reference { reference }) => self.resolve(reference, &v_ptr)?.0,
-                (None, ReferenceOr::Item(_)) => inline_title.clone().unwrap_or_else(|| format!("Variant{i}")),
+                (None, ReferenceOr::Item(s)) => inline_title.clone().unwrap_or_else(|| kind_label(s).to_owned()),
             };
             let variant_name = scope.claim(&base);
             let shape =
@@ -1134,5 +1134,20 @@ fn nullable_in_place(shape: Shape) -> TypeRef {
         TypeRef::Nullable(Box::new(shape.ty))
     } else {
         shape.ty
+    }
+}
+
+/// A variant name for an inline union member with no title: what kind of value it is.
+fn kind_label(schema: &Schema) -> &'static str {
+    match kind_of(schema) {
+        Kind::Str { values, .. } if !values.is_empty() => "Choice",
+        Kind::Str { .. } => "String",
+        Kind::Int { .. } => "Integer",
+        Kind::Num { .. } => "Number",
+        Kind::Bool => "Boolean",
+        Kind::Object { .. } => "Object",
+        Kind::Array { .. } => "List",
+        Kind::OneOf(_) | Kind::AnyOf(_) | Kind::AllOf(_) => "Variant",
+        Kind::Any => "Value",
     }
 }

@@ -114,3 +114,80 @@ pub fn box_cycles(types: &mut [TypeDef]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Field, Union, UnionVariant};
+
+    fn field(name: &str, ty: TypeRef) -> Field {
+        Field {
+            json_name: name.into(),
+            name: name.into(),
+            ty,
+            required: true,
+            nullable: false,
+            boxed: false,
+            doc: None,
+            deprecated: false,
+        }
+    }
+
+    fn strukt(name: &str, fields: Vec<Field>) -> TypeDef {
+        TypeDef { name: name.into(), doc: None, pointer: String::new(), kind: TypeKind::Struct { fields } }
+    }
+
+    fn named(n: &str) -> TypeRef {
+        TypeRef::Named(n.into())
+    }
+
+    fn boxed(t: &TypeDef) -> Vec<bool> {
+        match &t.kind {
+            TypeKind::Struct { fields } => fields.iter().map(|f| f.boxed).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| v.boxed).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn self_reference_is_boxed_but_not_through_a_vec() {
+        let mut types = vec![strukt(
+            "Node",
+            vec![
+                field("parent", TypeRef::Nullable(Box::new(named("Node")))),
+                field("children", TypeRef::Array(Box::new(named("Node")))),
+            ],
+        )];
+        box_cycles(&mut types);
+        assert_eq!(boxed(&types[0]), [true, false]);
+    }
+
+    #[test]
+    fn mutual_recursion_boxes_one_edge() {
+        let mut types = vec![strukt("A", vec![field("b", named("B"))]), strukt("B", vec![field("a", named("A"))])];
+        box_cycles(&mut types);
+        assert_eq!(boxed(&types[0]), [false]);
+        assert_eq!(boxed(&types[1]), [true]);
+    }
+
+    #[test]
+    fn cycles_through_aliases_and_unions_box_a_boxable_edge() {
+        let mut types = vec![
+            strukt("A", vec![field("x", named("X"))]),
+            TypeDef { name: "X".into(), doc: None, pointer: String::new(), kind: TypeKind::Alias(named("U")) },
+            TypeDef {
+                name: "U".into(),
+                doc: None,
+                pointer: String::new(),
+                kind: TypeKind::Union(Union {
+                    tag: None,
+                    variants: vec![UnionVariant { name: "A".into(), ty: named("A"), tag_values: vec![], boxed: false }],
+                    fallback: "Unknown".into(),
+                }),
+            },
+        ];
+        box_cycles(&mut types);
+        assert_eq!(boxed(&types[2]), [true]);
+        assert_eq!(boxed(&types[0]), [false]);
+    }
+}
