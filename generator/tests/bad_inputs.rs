@@ -202,3 +202,14 @@ fn undeclared_tags_and_unsupported_security_are_warnings() {
     assert!(w.iter().any(|w| w.contains("`Things`")), "{w:?}");
     assert!(w.iter().any(|w| w.contains("#/components/securitySchemes/oauth")), "{w:?}");
 }
+
+#[test]
+fn a_schema_that_includes_itself_through_all_of_is_an_error() {
+    // Found by the property test: merging `A` into its own property repeated forever.
+    let text =
+        spec("{}", "{A: {type: object, properties: {b: {allOf: [{$ref: '#/components/schemas/A'}, {type: object}]}}}}");
+    let e = error_of(&text);
+    assert!(e.message.contains("includes itself"), "{e}");
+    let e = error_of(&spec("{}", "{A: {$ref: '#/components/schemas/B'}, B: {$ref: '#/components/schemas/A'}}"));
+    assert!(e.message.contains("loop"), "{e}");
+}

@@ -40,6 +40,7 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
         component_names: HashMap::new(),
         types: Vec::new(),
         enum_cache: HashMap::new(),
+        depth: 0,
     };
     if let Some(components) = &spec.components {
         for key in components.schemas.keys() {
@@ -81,7 +82,11 @@ struct Lower<'a> {
     /// Inline string enums already emitted, by (property name, values), so that an enum
     /// repeated across many schemas is one type.
     enum_cache: HashMap<(String, Vec<String>), String>,
+    /// How many inline schemas `shape` is inside of.
+    depth: usize,
 }
+
+const MAX_INLINE_DEPTH: usize = 48;
 
 /// A schema position: a `$ref` or a schema written in place.
 #[derive(Clone, Copy)]
@@ -248,6 +253,16 @@ fn doc_of(data: &oa::SchemaData) -> Option<String> {
 impl Lower<'_> {
     /// Resolves `#/components/schemas/X` to the name of X's type.
     fn resolve(&self, reference: &str, ptr: &str) -> Result<(String, &Schema), Error> {
+        self.resolve_hops(reference, ptr, 0)
+    }
+
+    fn resolve_hops(&self, reference: &str, ptr: &str, hops: usize) -> Result<(String, &Schema), Error> {
+        if hops > 32 {
+            return Err(Error::at(
+                ptr,
+                format!("`$ref: {reference}` is part of a loop of schemas that are only references"),
+            ));
+        }
         let Some(rest) = reference.strip_prefix("#/") else {
             return Err(Error::at(
                 ptr,
@@ -269,7 +284,7 @@ impl Lower<'_> {
                 if next == reference || next == &next_ptr {
                     return Err(Error::at(ptr, format!("`$ref: {reference}` refers only to itself")));
                 }
-                self.resolve(next, ptr).map(|(_, s)| (name, s))
+                self.resolve_hops(next, ptr, hops + 1).map(|(_, s)| (name, s))
             }
             None => Err(Error::at(ptr, format!("`$ref: {reference}` does not name a schema in components/schemas"))),
         }
@@ -283,6 +298,21 @@ impl Lower<'_> {
             }
             SchemaRef::Inline(schema) => schema,
         };
+        // Inline schemas nest only as deep as the document, except where `allOf` copies a
+        // schema's properties into itself: bound the depth so that such a loop is an error.
+        if self.depth >= MAX_INLINE_DEPTH {
+            return Err(Error::at(
+                ptr,
+                format!("inline schemas nest more than {MAX_INLINE_DEPTH} deep (a schema that includes itself through `allOf`?)"),
+            ));
+        }
+        self.depth += 1;
+        let result = self.inline_shape(schema, ptr, naming);
+        self.depth -= 1;
+        result
+    }
+
+    fn inline_shape(&mut self, schema: &Schema, ptr: &str, naming: Naming) -> Result<Shape, Error> {
         let data = &schema.schema_data;
         let doc = doc_of(data);
         let mut nullable = data.nullable;
