@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use generator::{Layout, Options};
 
+pub mod bench;
 pub mod check_specs;
+pub mod fuzz;
 
 /// The spec the checked-in client is generated from, relative to the repository root.
 pub const REPO_SPEC: &str = "spec/websets.yaml";

@@ -13,13 +13,19 @@ usage:
   cargo xtask codegen [--check] --spec FILE --out DIR [--name CRATE] [--api-key-env VAR]
         generate a standalone client crate for any OpenAPI 3.0/3.1 spec
   cargo xtask check-specs
-        generate a crate from every fixture and every Exa spec in ../shared, and clippy and test each";
+        generate a crate from every fixture and every Exa spec in ../shared, and clippy and test each
+  cargo xtask bench [--smoke]
+        generator and generated code against progenitor and a hand-written baseline; writes BENCHMARKS.md
+  cargo xtask fuzz [--minutes N]
+        run the libFuzzer target over the whole pipeline (nightly; installs cargo-fuzz)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("check-specs") if args.len() == 1 => xtask::check_specs::run(),
+        Some("fuzz") => xtask::fuzz::fuzz(&args[1..]),
+        Some("bench") => xtask::bench::bench(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
