@@ -1,7 +1,7 @@
 //! Synthetic specs of any size, shaped like Exa's: each operation a cursor-paged list with
 //! a path parameter, and its own response and item schemas.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Map};
 
 pub fn spec(operations: usize) -> String {
     let mut paths = Map::new();
@@ -41,12 +41,12 @@ pub fn spec(operations: usize) -> String {
             }}),
         );
     }
-    Value::from(json!({
+    json!({
         "openapi": "3.1.0",
         "info": {"title": "Synthetic", "version": "1"},
         "servers": [{"url": "https://api.example.com/"}],
         "paths": paths,
         "components": {"schemas": schemas}
-    }))
+    })
     .to_string()
 }
