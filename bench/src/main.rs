@@ -200,10 +200,10 @@ fn scaling(s: &Settings, out: &mut String) {
             (false, 10_000) => 3,
             _ => 7,
         };
-        alloc::reset_peak();
-        let before = alloc::peak();
         let t = median(runs, || ours(&text));
-        let peak = alloc::peak().saturating_sub(before);
+        let ((), peak) = alloc::peak_of(|| {
+            ours(&text);
+        });
         let per = t.as_secs_f64() / n as f64;
         let vs = base.map(|b| format!("{:.2}", per / b)).unwrap_or_else(|| "1.00".into());
         base.get_or_insert(per);
@@ -232,12 +232,25 @@ fn main() {
     let s = Settings { smoke, root, shared };
     let started = std::time::Instant::now();
     let mut out = String::new();
-    let result = generation(&s, &mut out).and_then(|compared| {
-        stages(&s, &compared, &mut out)?;
-        generated_code(&s, &compared, &mut out)
-    });
-    decoding(&s, &mut out);
-    scaling(&s, &mut out);
+    // `--only N` runs one section, for working on it; the table is only complete without.
+    let only: Option<u32> = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)?.parse().ok());
+    let wanted = |n: u32| only.is_none_or(|o| o == n);
+    let mut result = Ok(());
+    if wanted(1) || wanted(2) {
+        result = generation(&s, &mut out).and_then(|compared| {
+            stages(&s, &compared, &mut out)?;
+            if wanted(2) {
+                generated_code(&s, &compared, &mut out)?;
+            }
+            Ok(())
+        });
+    }
+    if wanted(3) {
+        decoding(&s, &mut out);
+    }
+    if wanted(4) {
+        scaling(&s, &mut out);
+    }
     println!("{out}");
     eprintln!("benchmarks took {:.0?}", Duration::from_secs(started.elapsed().as_secs()));
     if let Err(e) = result {

@@ -174,6 +174,7 @@ impl<'de> Deserialize<'de> for MonitorRunType {
 
 /// One execution of a Monitor, either a search for new items or a refresh of existing ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MonitorRun {
     /// Identifier of this run.
     pub id: String,
@@ -182,40 +183,32 @@ pub struct MonitorRun {
     /// Where the run is in its life cycle.
     pub status: MonitorRunStatus,
     /// Identifier of the Monitor this run belongs to.
-    #[serde(rename = "monitorId")]
     pub monitor_id: String,
     /// What the run does.
     pub r#type: MonitorRunType,
     /// Time the run finished successfully, or null while it has not.
-    #[serde(rename = "completedAt")]
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Time the run failed, or null if it has not failed.
-    #[serde(rename = "failedAt")]
     pub failed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Explanation of the failure, or null if the run has not failed.
-    #[serde(rename = "failedReason")]
     pub failed_reason: Option<String>,
     /// Time the run was canceled, or null if it was not.
-    #[serde(rename = "canceledAt")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Time the run was created.
-    #[serde(rename = "createdAt")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Time the run last changed.
-    #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// One page of runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListMonitorRunsResponse {
     /// The runs on this page.
     pub data: Vec<MonitorRun>,
     /// True when another page follows this one.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// Cursor that fetches the next page, or null on the last page.
-    #[serde(rename = "nextCursor")]
     pub next_cursor: Option<String>,
 }
 

@@ -122,10 +122,24 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
             header: &format::header(&options.regenerate_command, "#"),
         }),
     }];
-    for (name, tokens) in emit::emit(&api, &settings) {
-        let path = format!("src/{name}");
-        let contents = format::rust_file(tokens, &rust_header, &path)?;
-        files.push(GeneratedFile { path: PathBuf::from(path), contents });
+    let render = |file: emit::SourceFile| {
+        let path = format!("src/{}", file.name());
+        let contents = format::rust_file(emit::emit_file(&api, &settings, file), &rust_header, &path)?;
+        Ok::<_, Error>(GeneratedFile { path: PathBuf::from(path), contents })
+    };
+    // The types module is the largest file for most specs: it is emitted and formatted on a
+    // second thread while this one does the rest. Token streams cannot cross threads, so
+    // each thread builds its own from the shared model.
+    let (types, mut rest) = std::thread::scope(|scope| {
+        let types = scope.spawn(|| render(emit::SourceFile::Types));
+        let rest: Vec<Result<GeneratedFile, Error>> =
+            emit::SourceFile::ALL.into_iter().filter(|f| *f != emit::SourceFile::Types).map(render).collect();
+        let types = types.join().unwrap_or_else(|_| Err(Error::document("internal error: emitting the types failed")));
+        (types, rest)
+    });
+    rest.push(types);
+    for file in rest {
+        files.push(file?);
     }
     Ok(Output { files, warnings, operations: api.operations.len(), types: api.types.len() })
 }

@@ -31,11 +31,54 @@ pub struct EmitSettings<'a> {
     pub crate_ident: &'a str,
 }
 
+/// The Rust source files of a generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFile {
+    Lib,
+    Client,
+    Error,
+    Operations,
+    Types,
+}
+
+impl SourceFile {
+    pub const ALL: [SourceFile; 5] =
+        [SourceFile::Lib, SourceFile::Client, SourceFile::Error, SourceFile::Operations, SourceFile::Types];
+
+    /// The file's path under `src/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceFile::Lib => "lib.rs",
+            SourceFile::Client => "client.rs",
+            SourceFile::Error => "error.rs",
+            SourceFile::Operations => "operations.rs",
+            SourceFile::Types => "types.rs",
+        }
+    }
+}
+
 /// The Rust sources of the client, as `(path under src/, tokens)`.
 pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenStream)> {
-    let enums: BTreeSet<String> =
-        api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum { .. })).map(|t| t.name.clone()).collect();
-    let runtime = runtime::RuntimeSettings {
+    SourceFile::ALL.iter().map(|f| (f.name(), emit_file(api, settings, *f))).collect()
+}
+
+/// One source file's tokens. Each file can be emitted on its own (and on its own thread).
+pub fn emit_file(api: &Api, settings: &EmitSettings<'_>, file: SourceFile) -> TokenStream {
+    match file {
+        SourceFile::Lib => lib_module(api, settings.crate_ident),
+        SourceFile::Client => runtime::client_module(&runtime_settings(api, settings)),
+        SourceFile::Error => runtime::error_module(),
+        SourceFile::Operations => {
+            let enums: BTreeSet<String> =
+                api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum { .. })).map(|t| t.name.clone()).collect();
+            operations::operations_module(&api.operations, &enums)
+        }
+        SourceFile::Types => types::types_module(&api.types),
+    }
+}
+
+fn runtime_settings<'a>(api: &'a Api, settings: &EmitSettings<'a>) -> runtime::RuntimeSettings<'a> {
+    runtime::RuntimeSettings {
         default_base_url: api.default_base_url.as_deref(),
         auth: api.auth.as_ref(),
         api_key_env: settings.api_key_env,
@@ -43,14 +86,7 @@ pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenS
         uses_empty: api.operations.iter().any(|o| o.response == ResponseBody::Empty),
         uses_text: api.operations.iter().any(|o| o.response == ResponseBody::Text),
         uses_bytes: api.operations.iter().any(|o| o.response == ResponseBody::Binary),
-    };
-    vec![
-        ("lib.rs", lib_module(api, settings.crate_ident)),
-        ("client.rs", runtime::client_module(&runtime)),
-        ("error.rs", runtime::error_module()),
-        ("operations.rs", operations::operations_module(&api.operations, &enums)),
-        ("types.rs", types::types_module(&api.types)),
-    ]
+    }
 }
 
 fn lib_module(api: &Api, crate_ident: &str) -> TokenStream {

@@ -79,16 +79,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
     let name = ident(&t.name);
     let docs = doc(t.doc.as_deref());
     match &t.kind {
-        TypeKind::Struct { fields } => {
-            let fields = fields.iter().map(field);
-            quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-                pub struct #name {
-                    #(#fields)*
-                }
-            }
-        }
+        TypeKind::Struct { fields } => struct_def(&name, docs, fields),
         TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
         TypeKind::Union(u) => union(&name, docs, u),
         TypeKind::Alias(ty) => {
@@ -101,39 +92,75 @@ fn type_def(t: &TypeDef) -> TokenStream {
     }
 }
 
-/// `serde(rename)` when the Rust name is not the JSON name.
-fn rename(json: &str, rust: &str) -> TokenStream {
-    if rust.trim_start_matches("r#") == json {
-        TokenStream::new()
-    } else {
-        quote!(#[serde(rename = #json)])
+/// The name serde's `rename_all = "camelCase"` gives a Rust field name.
+fn serde_camel_case(rust: &str) -> String {
+    let mut out = String::with_capacity(rust.len());
+    let mut upper = false;
+    for c in rust.trim_start_matches("r#").chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `#[serde(rename_all = "camelCase")]` names every field right, with at least one
+/// field that needs it: then no field needs a rename of its own.
+fn camel_case_fits(fields: &[Field]) -> bool {
+    fields.iter().all(|f| serde_camel_case(&f.name) == f.json_name)
+        && fields.iter().any(|f| f.name.trim_start_matches("r#") != f.json_name)
+}
+
+fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
+    let camel = camel_case_fits(fields);
+    let container = if camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
+    let fields = fields.iter().map(|f| field(f, camel));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #container
+        pub struct #name {
+            #(#fields)*
+        }
     }
 }
 
-fn field(f: &Field) -> TokenStream {
+fn field(f: &Field, camel: bool) -> TokenStream {
     let name = ident(&f.name);
     let mut ty = rust_type(&f.ty, Scope::Types);
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
-    let rename = rename(&f.json_name, &f.name);
     let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     let docs = doc(f.doc.as_deref());
-    let (ty, serde_attr) = match (f.required, f.nullable) {
-        (true, false) => (ty, TokenStream::new()),
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if !camel && f.name.trim_start_matches("r#") != f.json_name {
+        let json = &f.json_name;
+        serde_args.push(quote!(rename = #json));
+    }
+    let ty = match (f.required, f.nullable) {
+        (true, false) => ty,
         // Always written, as `null` when `None`: the field is required.
-        (true, true) => (quote!(Option<#ty>), TokenStream::new()),
-        (false, false) => (quote!(Option<#ty>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        (true, true) => quote!(Option<#ty>),
+        (false, false) => {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            quote!(Option<#ty>)
+        }
         // Absent, `null` and a value are three different things here.
-        (false, true) => (
-            quote!(Option<Option<#ty>>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]),
-        ),
+        (false, true) => {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none", with = "double_option"));
+            quote!(Option<Option<#ty>>)
+        }
     };
+    let serde_attr = if serde_args.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde_args),*)]) };
     quote! {
         #docs
         #deprecated
-        #rename
         #serde_attr
         pub #name: #ty,
     }
