@@ -30,7 +30,9 @@ impl MonitorsRunsList {
         self
     }
 
-    /// Largest number of runs to return in one page (1 to 200, 25 when left out).
+    /// Largest number of runs to return in one page, from 1 to 200.
+    ///
+    /// Defaults to `25` when left out.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self

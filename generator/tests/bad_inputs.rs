@@ -213,3 +213,33 @@ fn a_schema_that_includes_itself_through_all_of_is_an_error() {
     let e = error_of(&spec("{}", "{A: {$ref: '#/components/schemas/B'}, B: {$ref: '#/components/schemas/A'}}"));
     assert!(e.message.contains("loop"), "{e}");
 }
+
+#[test]
+fn parameters_and_variants_that_spell_alike_stay_distinct() {
+    let text = json_spec(json!({
+        "/a": {"get": {
+            "operationId": "a",
+            "parameters": [
+                {"name": "page-size", "in": "query", "schema": {"type": "integer"}},
+                {"name": "page_size", "in": "query", "schema": {"type": "integer"}},
+                {"name": "Page Size", "in": "header", "schema": {"type": "string"}},
+                {"name": "send", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "oneOf": [
+                    {"type": "object", "title": "Thing", "properties": {"a": {"type": "string"}}},
+                    {"type": "object", "title": "thing", "properties": {"b": {"type": "string"}}}
+                ]
+            }}}}}
+        }}
+    }));
+    let out = generate(&text, &options()).unwrap();
+    let ops = &out.files.iter().find(|f| f.path.ends_with("operations.rs")).unwrap().contents;
+    for setter in ["pub fn page_size(", "pub fn page_size2(", "pub fn send2("] {
+        assert!(ops.contains(setter), "missing {setter} in\n{ops}");
+    }
+    let w: Vec<String> = out.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(w.iter().any(|w| w.contains("`Page Size`")), "a header name that is not a valid token is reported: {w:?}");
+    let types = &out.files.iter().find(|f| f.path.ends_with("types.rs")).unwrap().contents;
+    assert!(types.contains("Thing(Thing)") && types.contains("Thing2(Thing2)"), "{types}");
+}

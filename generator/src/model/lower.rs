@@ -150,12 +150,26 @@ struct Shape {
     nullable: bool,
     doc: Option<String>,
     deprecated: bool,
+    /// The schema's `default`, which the server applies when the value is left out.
+    default: Option<serde_json::Value>,
 }
 
 impl Shape {
     fn plain(ty: TypeRef) -> Self {
-        Shape { ty, nullable: false, doc: None, deprecated: false }
+        Shape { ty, nullable: false, doc: None, deprecated: false, default: None }
     }
+}
+
+/// A description with the default value noted after it: callers should know what leaving
+/// a value out means.
+fn with_default(doc: Option<String>, default: Option<&serde_json::Value>) -> Option<String> {
+    let Some(default) = default.filter(|d| !d.is_null()) else { return doc };
+    let text = serde_json::to_string(default).unwrap_or_default().replace('`', "'");
+    let note = format!("Defaults to `{text}` when left out.");
+    Some(match doc {
+        Some(d) => format!("{}\n\n{note}", d.trim_end()),
+        None => note,
+    })
 }
 
 /// The parts of a schema that decide its Rust type, read the same way whether `openapiv3`
@@ -372,7 +386,7 @@ impl Lower<'_> {
             Kind::OneOf(variants) => self.union(variants, "oneOf", ptr, naming, data, &mut nullable)?,
             Kind::AnyOf(variants) => self.union(variants, "anyOf", ptr, naming, data, &mut nullable)?,
         };
-        Ok(Shape { ty, nullable, doc, deprecated: data.deprecated })
+        Ok(Shape { ty, nullable, doc, deprecated: data.deprecated, default: data.default.clone() })
     }
 
     fn claim(&mut self, naming: &Naming, data: &oa::SchemaData) -> String {
@@ -430,7 +444,7 @@ impl Lower<'_> {
                 required: required.contains(json_name),
                 nullable: shape.nullable,
                 boxed: false,
-                doc: shape.doc,
+                doc: with_default(shape.doc, shape.default.as_ref()),
                 deprecated: shape.deprecated,
             });
         }
@@ -833,19 +847,33 @@ impl Lower<'_> {
                     continue;
                 }
             };
+            if location == ParamLocation::Header {
+                if !is_http_token(&name) {
+                    self.diags.warn(
+                        &p_ptr,
+                        format!("header parameter `{name}` is not a valid HTTP header name; it is not sent"),
+                    );
+                    continue;
+                }
+                // OpenAPI says these are ignored as parameters: the client sets them itself.
+                if ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str()) {
+                    self.diags.warn(&p_ptr, format!("header parameter `{name}` is ignored, as OpenAPI specifies"));
+                    continue;
+                }
+            }
             let data = p.parameter_data_ref();
-            let (ty, doc_from_schema) = match &data.format {
+            let (ty, doc_from_schema, default) = match &data.format {
                 oa::ParameterSchemaOrContent::Schema(s) => {
                     let naming = Naming::hint(format!("{builder}{}", type_name(&name)), name.clone());
                     let shape = self.shape(s.into(), &pointer_push(&p_ptr, "schema"), naming)?;
-                    (shape.ty, shape.doc)
+                    (shape.ty, shape.doc, shape.default)
                 }
                 oa::ParameterSchemaOrContent::Content(_) => {
                     self.diags.warn(
                         pointer_push(&p_ptr, "content"),
                         "a parameter described by `content` is sent as a plain string",
                     );
-                    (TypeRef::String, None)
+                    (TypeRef::String, None, None)
                 }
             };
             let required = data.required || location == ParamLocation::Path;
@@ -861,7 +889,7 @@ impl Lower<'_> {
                 location,
                 ty,
                 required,
-                doc: data.description.clone().or(doc_from_schema),
+                doc: with_default(data.description.clone().or(doc_from_schema), default.as_ref()),
             });
         }
         Ok(out)
@@ -1130,7 +1158,7 @@ impl Lower<'_> {
             let auth = match scheme {
                 ReferenceOr::Item(oa::SecurityScheme::APIKey {
                     location: oa::APIKeyLocation::Header, name, ..
-                }) => Some(Auth::ApiKeyHeader { header: name.clone() }),
+                }) if is_http_token(name) => Some(Auth::ApiKeyHeader { header: name.clone() }),
                 ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
                     Some(Auth::Bearer)
                 }
@@ -1180,4 +1208,9 @@ fn kind_label(schema: &Schema) -> &'static str {
         Kind::OneOf(_) | Kind::AnyOf(_) | Kind::AllOf(_) => "Variant",
         Kind::Any => "Value",
     }
+}
+
+/// RFC 9110 `token`: what a header name may be made of.
+fn is_http_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
