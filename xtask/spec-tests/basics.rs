@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fixture_basics::types::{Item, ItemKind, NewItem, NewItemKind};
+use fixture_basics::operations::RestockItemResponse;
 use fixture_basics::{Client, Error, RetryPolicy};
 use serde_json::json;
 
@@ -142,4 +143,24 @@ fn absent_null_and_present_values_round_trip_as_they_came() {
 #[test]
 fn the_default_base_url_fills_in_server_variables() {
     assert_eq!(fixture_basics::client::DEFAULT_BASE_URL, Some("https://eu.example.com/api/"));
+}
+
+#[tokio::test]
+async fn responses_that_differ_by_status_decode_into_their_variant() {
+    let server = serve(vec![
+        (200, "application/json", ITEM),
+        (202, "text/plain", "in an hour"),
+        (204, "text/plain", ""),
+        (299, "text/plain", "?"),
+        (409, "application/json", r#"{"message": "busy"}"#),
+    ]);
+    let client = client(&server, RetryPolicy::never());
+    let restock = || client.restock_item(7).send();
+    assert!(matches!(restock().await.unwrap().into_inner(), RestockItemResponse::Ok(item) if item.id == 7));
+    assert_eq!(restock().await.unwrap().into_inner(), RestockItemResponse::Accepted("in an hour".into()));
+    assert_eq!(restock().await.unwrap().into_inner(), RestockItemResponse::NoContent);
+    let err = restock().await.unwrap_err();
+    assert!(matches!(&err, Error::Decode(d) if d.status == 299), "{err:?}");
+    let err = restock().await.unwrap_err();
+    assert!(matches!(&err, Error::Api(a) if a.status == 409 && a.message().as_deref() == Some("busy")), "{err:?}");
 }

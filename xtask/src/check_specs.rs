@@ -1,8 +1,9 @@
 //! `cargo xtask check-specs`: every spec we claim to read must give a crate that builds.
 //!
 //! Generates a standalone crate from each fixture spec and each of Exa's published specs
-//! (in the shared material), runs `cargo clippy --all-targets -D warnings` on each, runs the
-//! hand-written tests in `xtask/spec-tests/` for the specs that have one, and prints a table.
+//! (in the shared material), runs `cargo clippy --all-targets -D warnings` and `cargo doc`
+//! (warnings denied) on each, runs the hand-written tests in `xtask/spec-tests/` for the
+//! specs that have one, and prints a table.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,6 +47,7 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
+        .env("RUSTDOCFLAGS", "-D warnings")
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
@@ -90,9 +92,10 @@ pub fn run() -> Result<(), String> {
             .sum();
         eprintln!("==> {name}: {} operations, {} types, {lines} lines", output.operations, output.types);
         let mut result = cargo(&dir, &target, &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
-            .map(|()| "clippy ok".to_owned());
+            .and_then(|()| cargo(&dir, &target, &["doc", "--quiet", "--no-deps"]))
+            .map(|()| "clippy and docs ok".to_owned());
         if has_test && result.is_ok() {
-            result = cargo(&dir, &target, &["test", "--quiet"]).map(|()| "clippy ok, tests ok".to_owned());
+            result = cargo(&dir, &target, &["test", "--quiet"]).map(|()| "clippy and docs ok, tests ok".to_owned());
         }
         let result = result.unwrap_or_else(|e| {
             failures.push(e);

@@ -77,15 +77,21 @@ pub fn emit_file(api: &Api, settings: &EmitSettings<'_>, file: SourceFile) -> To
     }
 }
 
+/// Does some operation have this kind of response body (alone or for one status)?
+fn uses(api: &Api, body: &ResponseBody) -> bool {
+    api.operations.iter().any(|o| o.response.bodies().contains(&body))
+}
+
 fn runtime_settings<'a>(api: &'a Api, settings: &EmitSettings<'a>) -> runtime::RuntimeSettings<'a> {
     runtime::RuntimeSettings {
         default_base_url: api.default_base_url.as_deref(),
         auth: api.auth.as_ref(),
         api_key_env: settings.api_key_env,
         uses_header_params: api.operations.iter().any(|o| o.params.iter().any(|p| p.location == ParamLocation::Header)),
-        uses_empty: api.operations.iter().any(|o| o.response == ResponseBody::Empty),
-        uses_text: api.operations.iter().any(|o| o.response == ResponseBody::Text),
-        uses_bytes: api.operations.iter().any(|o| o.response == ResponseBody::Binary),
+        uses_empty: uses(api, &ResponseBody::Empty),
+        uses_text: uses(api, &ResponseBody::Text),
+        uses_bytes: uses(api, &ResponseBody::Binary),
+        uses_per_status: api.operations.iter().any(|o| matches!(o.response, ResponseBody::PerStatus { .. })),
     }
 }
 

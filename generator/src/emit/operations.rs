@@ -14,10 +14,11 @@ use crate::model::{Media, Operation, ParamLocation, Parameter, PathPart, Respons
 pub fn operations_module(ops: &[Operation], enums: &BTreeSet<String>) -> TokenStream {
     let builders = ops.iter().map(|op| operation(op, enums));
     let uses_types = ops.iter().any(|op| {
-        let mut refs = op.params.iter().map(|p| &p.ty).chain(match &op.response {
-            ResponseBody::Json(t) => Some(t),
-            _ => None,
-        });
+        let mut refs =
+            op.params.iter().map(|p| &p.ty).chain(op.response.bodies().into_iter().filter_map(|b| match b {
+                ResponseBody::Json(t) => Some(t),
+                _ => None,
+            }));
         refs.any(mentions_named)
             || matches!(&op.body, Some(b) if matches!(&b.media, Media::Json { ty, .. } if mentions_named(ty)))
     });
@@ -145,6 +146,77 @@ fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, enums: &BTreeSet<String>) 
     }
 }
 
+/// The payload type and the `RawResponse` method that decodes a plain body.
+fn plain_body(body: &ResponseBody) -> (Option<TokenStream>, TokenStream) {
+    match body {
+        ResponseBody::Empty | ResponseBody::PerStatus { .. } => (None, quote!(empty)),
+        ResponseBody::Json(ty) => (Some(rust_type(ty, Scope::Sibling)), quote!(json)),
+        ResponseBody::Text => (Some(quote!(String)), quote!(text)),
+        ResponseBody::Binary => (Some(quote!(Vec<u8>)), quote!(bytes)),
+    }
+}
+
+/// The `send` result type, the code that decodes the response, and for per-status bodies
+/// the enum it decodes into.
+fn response_handling(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    let ResponseBody::PerStatus { enum_name, variants } = &op.response else {
+        let (ty, method) = plain_body(&op.response);
+        let ty = ty.unwrap_or_else(|| quote!(()));
+        return (ty, quote!(self.client.execute(request).await?.#method()), TokenStream::new());
+    };
+    let name = ident(enum_name);
+    let defs = variants.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let status_doc = own(&match v.status {
+            Some(code) => format!("Status {code}."),
+            None => "Any other success status.".to_owned(),
+        });
+        match plain_body(&v.body).0 {
+            Some(ty) => quote!(#status_doc #variant(#ty),),
+            None => quote!(#status_doc #variant,),
+        }
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let pattern = match v.status {
+            Some(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            None => quote!(200..=299),
+        };
+        let (ty, method) = plain_body(&v.body);
+        match (&v.body, ty) {
+            (ResponseBody::Json(_), Some(ty)) => quote!(#pattern => raw.json::<#ty>().map(|r| r.map(#name::#variant)),),
+            (_, Some(_)) => quote!(#pattern => raw.#method().map(|r| r.map(#name::#variant)),),
+            (_, None) => quote!(#pattern => raw.empty().map(|r| r.map(|()| #name::#variant)),),
+        }
+    });
+    let doc = own(&format!(
+        "The successful responses of `{} {}`, which differ by status.",
+        op.http_method.as_str().to_ascii_uppercase(),
+        op.path_template
+    ));
+    // Variants hold whole response bodies of different sizes; boxing the large ones would
+    // only make matching on them clumsier.
+    let def = quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#defs)*
+        }
+    };
+    let decode = quote! {
+        let raw = self.client.execute(request).await?;
+        match raw.status().as_u16() {
+            #(#arms)*
+            _ => raw.undocumented(),
+        }
+    };
+    (quote!(#name), decode, def)
+}
+
 fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let builder = ident(&op.builder_name);
     let method_name = ident(&op.method_name);
@@ -245,7 +317,10 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     }
 
     let path_code = op.path.iter().map(|part| match part {
-        PathPart::Literal(text) => quote!(path.push_str(#text);),
+        PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
+            [c] => quote!(path.push(#c);),
+            _ => quote!(path.push_str(#text);),
+        },
         PathPart::Param(i) => {
             let p = &op.params[*i];
             let json = &p.name;
@@ -300,12 +375,7 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let headers_decl =
         if has_headers { quote!(let mut headers = HeaderMap::new();) } else { quote!(let headers = HeaderMap::new();) };
     let idempotent = op.http_method.is_idempotent();
-    let (output, decode) = match &op.response {
-        ResponseBody::Empty => (quote!(()), quote!(empty)),
-        ResponseBody::Json(ty) => (rust_type(ty, Scope::Sibling), quote!(json)),
-        ResponseBody::Text => (quote!(String), quote!(text)),
-        ResponseBody::Binary => (quote!(Vec<u8>), quote!(bytes)),
-    };
+    let (output, decode, response_enum) = response_handling(op);
 
     let builder_doc = own(&format!(
         "Request builder for `{http} {template}`, made by [`Client::{}`].",
@@ -315,6 +385,8 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let endpoint_doc = own(&format!("`{http} {template}`"));
     let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+    // Every required parameter is an argument; a spec decides how many there are.
+    let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
     let stream = op.pagination.as_ref().map(|pg| {
         let item = rust_type(&pg.item, Scope::Sibling);
         let data = ident(&pg.data_field);
@@ -366,6 +438,8 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     });
 
     quote! {
+        #response_enum
+
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
@@ -394,7 +468,7 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                     body,
                     idempotent: #idempotent,
                 };
-                self.client.execute(request).await?.#decode()
+                #decode
             }
 
             #stream
@@ -405,6 +479,7 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             #method_sep
             #endpoint_doc
             #deprecated
+            #many_args
             pub fn #method_name(&self, #(#args),*) -> #builder {
                 #builder {
                     client: self.clone(),

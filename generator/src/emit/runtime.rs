@@ -17,6 +17,7 @@ pub struct RuntimeSettings<'a> {
     pub uses_empty: bool,
     pub uses_text: bool,
     pub uses_bytes: bool,
+    pub uses_per_status: bool,
 }
 
 pub fn client_module(s: &RuntimeSettings<'_>) -> TokenStream {
@@ -115,6 +116,29 @@ pub fn client_module(s: &RuntimeSettings<'_>) -> TokenStream {
                         Err(raw.decode_error(String::new(), message))
                     }
                 }
+            }
+        }
+    });
+    let per_status_response = s.uses_per_status.then(|| {
+        quote! {
+            /// The body turned into another type (a per-status enum's variant).
+            pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
+                ApiResponse { status: self.status, headers: self.headers, body: f(self.body) }
+            }
+        }
+    });
+    let per_status_raw = s.uses_per_status.then(|| {
+        quote! {
+            pub(crate) fn status(&self) -> StatusCode {
+                self.status
+            }
+
+            /// A status the spec does not describe for the operation: an API error if it is
+            /// not a success, else a decoding error that keeps the body.
+            pub(crate) fn undocumented<T>(self) -> Result<ApiResponse<T>, Error> {
+                let raw = self.success()?;
+                let message = format!("the spec describes no response with status {}", raw.status);
+                Err(raw.decode_error(String::new(), message))
             }
         }
     });
@@ -492,6 +516,8 @@ pub fn client_module(s: &RuntimeSettings<'_>) -> TokenStream {
             pub fn into_inner(self) -> T {
                 self.body
             }
+
+            #per_status_response
         }
 
         impl<T> std::ops::Deref for ApiResponse<T> {
@@ -572,6 +598,7 @@ pub fn client_module(s: &RuntimeSettings<'_>) -> TokenStream {
             #empty
             #text
             #bytes
+            #per_status_raw
         }
     }
 }

@@ -223,6 +223,8 @@ fn string_enum(name: &Ident, docs: TokenStream, variants: &[crate::model::EnumVa
     }
 }
 
+/// A union of its variants' types. Variants are whole objects of different sizes, so
+/// `clippy::large_enum_variant` is allowed: boxing them would only make matching clumsier.
 fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
     let fallback = ident(&u.fallback);
     let variants: Vec<TokenStream> = u
@@ -261,6 +263,7 @@ fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
                 #tag_doc
                 #[derive(Debug, Clone, PartialEq, Serialize)]
                 #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #(#variants)*
                     /// A kind this client does not know yet, kept as sent.
@@ -284,6 +287,7 @@ fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
             /// The first variant that the value fits is chosen.
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#variants)*
                 /// A value that fits no variant, kept as sent.

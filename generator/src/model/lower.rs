@@ -12,7 +12,7 @@ use crate::names::{type_name, value_name, Scope};
 
 /// Names the generated `types` module must not define, because the code it contains uses
 /// them unqualified.
-const RESERVED_TYPE_NAMES: [&str; 16] = [
+const RESERVED_TYPE_NAMES: [&str; 17] = [
     "Option",
     "Some",
     "None",
@@ -29,6 +29,7 @@ const RESERVED_TYPE_NAMES: [&str; 16] = [
     "Debug",
     "PartialEq",
     "Deserializer",
+    "StrVisitor",
 ];
 
 /// Builds the model of `spec`. Problems that have a sensible reading become warnings.
@@ -710,7 +711,19 @@ impl Lower<'_> {
         let mut undeclared: BTreeSet<String> = BTreeSet::new();
         let mut method_scope =
             Scope::with_reserved(&["new", "builder", "from_env", "with_base_url", "base_url", "config"]);
-        let mut builder_scope = Scope::with_reserved(&["Client", "ClientBuilder", "Error", "ApiResponse"]);
+        // Names `operations.rs` imports or defines besides the builders.
+        let mut builder_scope = Scope::with_reserved(&[
+            "Client",
+            "ClientBuilder",
+            "Error",
+            "ApiResponse",
+            "Request",
+            "HeaderMap",
+            "HeaderName",
+            "Method",
+            "BoxStream",
+            "StreamExt",
+        ]);
         let mut ops = Vec::new();
         for (path, item) in self.spec.paths.paths.iter() {
             let path_ptr = pointer_push("/paths", path);
@@ -788,7 +801,7 @@ impl Lower<'_> {
             Some(body) => self.request_body(body, &pointer_push(ptr, "requestBody"), &builder_name)?,
             None => None,
         };
-        let response = self.response(op, ptr, &builder_name)?;
+        let response = self.response(op, ptr, &builder_name, builder_scope)?;
         let mut operation = Operation {
             operation_id,
             method_name,
@@ -1040,63 +1053,80 @@ impl Lower<'_> {
         }))
     }
 
-    fn response(&mut self, op: &oa::Operation, ptr: &str, builder: &str) -> Result<ResponseBody, Error> {
+    /// The success response body. When the 2xx responses describe different bodies, a
+    /// per-status enum with a variant for each.
+    fn response(
+        &mut self,
+        op: &oa::Operation,
+        ptr: &str,
+        builder: &str,
+        builder_scope: &mut Scope,
+    ) -> Result<ResponseBody, Error> {
         let responses_ptr = pointer_push(ptr, "responses");
-        let mut success: Vec<(String, &ReferenceOr<oa::Response>)> = op
+        let mut success: Vec<(String, Option<u16>, &ReferenceOr<oa::Response>)> = op
             .responses
             .responses
             .iter()
             .filter_map(|(code, r)| match code {
-                oa::StatusCode::Code(c) if (200..300).contains(c) => Some((c.to_string(), r)),
-                oa::StatusCode::Range(2) => Some(("2XX".to_owned(), r)),
+                oa::StatusCode::Code(c) if (200..300).contains(c) => Some((c.to_string(), Some(*c), r)),
+                oa::StatusCode::Range(2) => Some(("2XX".to_owned(), None, r)),
                 _ => None,
             })
             .collect();
+        // Codes in order, the `2XX` range after them (it matches what they do not).
         success.sort_by(|a, b| a.0.cmp(&b.0));
-        let chosen = match success.first() {
-            Some((code, r)) => Some((code.clone(), *r)),
-            None => op.responses.default.as_ref().map(|r| ("default".to_owned(), r)),
-        };
-        let Some((code, response)) = chosen else {
-            self.diags.warn(&responses_ptr, "no success response is described; the result is `()`");
-            return Ok(ResponseBody::Empty);
-        };
-        let with_body: Vec<&String> = success
-            .iter()
-            .filter(|(_, r)| matches!(r, ReferenceOr::Item(r) if !r.content.is_empty()))
-            .map(|(c, _)| c)
-            .collect();
-        if with_body.len() > 1 {
-            self.diags.warn(&responses_ptr, format!("success responses {} have different bodies; the client decodes the body of {code} for every success status", with_body.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")));
-        }
-        let response_ptr = pointer_push(&responses_ptr, &code);
-        let response = match response {
-            ReferenceOr::Item(r) => r.clone(),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/");
-                match key.and_then(|k| self.spec.components.as_ref()?.responses.get(k)) {
-                    Some(ReferenceOr::Item(r)) => r.clone(),
-                    _ => {
-                        return Err(Error::at(
-                            &response_ptr,
-                            format!("`$ref: {reference}` does not name a response in components/responses"),
-                        ))
-                    }
+        if success.is_empty() {
+            match &op.responses.default {
+                Some(r) => success.push(("default".to_owned(), None, r)),
+                None => {
+                    self.diags.warn(&responses_ptr, "no success response is described; the result is `()`");
+                    return Ok(ResponseBody::Empty);
                 }
             }
-        };
-        Ok(
-            match self.media(
-                &response.content,
-                &response_ptr,
-                Naming::hint(format!("{builder}Response"), "response"),
-            )? {
+        }
+        let single = success.len() == 1;
+        let mut bodies = Vec::with_capacity(success.len());
+        for (code, status, response) in &success {
+            let response_ptr = pointer_push(&responses_ptr, code);
+            let response = match response {
+                ReferenceOr::Item(r) => r.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.strip_prefix("#/components/responses/");
+                    match key.and_then(|k| self.spec.components.as_ref()?.responses.get(k)) {
+                        Some(ReferenceOr::Item(r)) => r.clone(),
+                        _ => {
+                            return Err(Error::at(
+                                &response_ptr,
+                                format!("`$ref: {reference}` does not name a response in components/responses"),
+                            ))
+                        }
+                    }
+                }
+            };
+            let candidate = if single { format!("{builder}Response") } else { format!("{builder}Response{code}") };
+            let body = match self.media(&response.content, &response_ptr, Naming::hint(candidate, "response"))? {
                 None => ResponseBody::Empty,
                 Some(Media::Json { ty, .. }) => ResponseBody::Json(ty),
                 Some(Media::Text { .. }) => ResponseBody::Text,
                 Some(Media::Binary { .. }) => ResponseBody::Binary,
-            },
-        )
+            };
+            bodies.push((*status, body));
+        }
+        let first = bodies[0].1.clone();
+        if bodies.iter().all(|(_, b)| *b == first) {
+            return Ok(first);
+        }
+        let mut variant_scope = Scope::default();
+        let variants = bodies
+            .into_iter()
+            .map(|(status, body)| StatusResponse {
+                variant: variant_scope.claim(&status_variant(status)),
+                status,
+                body,
+            })
+            .collect();
+        let enum_name = builder_scope.claim(&format!("{builder}Response"));
+        Ok(ResponseBody::PerStatus { enum_name, variants })
     }
 
     /// Recognises Exa-style cursor pagination: a `cursor` query parameter and a response
@@ -1213,4 +1243,19 @@ fn kind_label(schema: &Schema) -> &'static str {
 /// RFC 9110 `token`: what a header name may be made of.
 fn is_http_token(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// A variant name for a success status: its reason phrase where it has a common one.
+fn status_variant(status: Option<u16>) -> String {
+    match status {
+        Some(200) => "Ok".into(),
+        Some(201) => "Created".into(),
+        Some(202) => "Accepted".into(),
+        Some(203) => "NonAuthoritativeInformation".into(),
+        Some(204) => "NoContent".into(),
+        Some(205) => "ResetContent".into(),
+        Some(206) => "PartialContent".into(),
+        Some(code) => format!("Status{code}"),
+        None => "OtherSuccess".into(),
+    }
 }

@@ -225,6 +225,30 @@ pub enum ResponseBody {
     Json(TypeRef),
     Text,
     Binary,
+    /// Success statuses with different bodies: an enum named `enum_name`, a variant each.
+    PerStatus {
+        enum_name: String,
+        variants: Vec<StatusResponse>,
+    },
+}
+
+impl ResponseBody {
+    /// The plain bodies this response can have: itself, or each status's.
+    pub fn bodies(&self) -> Vec<&ResponseBody> {
+        match self {
+            ResponseBody::PerStatus { variants, .. } => variants.iter().map(|v| &v.body).collect(),
+            other => vec![other],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusResponse {
+    /// The status code, or `None` for the `2XX` range (or `default`).
+    pub status: Option<u16>,
+    pub variant: String,
+    /// Never `PerStatus` itself.
+    pub body: ResponseBody,
 }
 
 /// A cursor-paged list: `cursor` in, `data` / `hasMore` / `nextCursor` out.
