@@ -909,19 +909,26 @@ impl Lower<'_> {
     }
 
     fn resolve_parameter(&self, p: &ReferenceOr<oa::Parameter>, ptr: &str) -> Result<oa::Parameter, Error> {
-        match p {
-            ReferenceOr::Item(p) => Ok(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|k| self.spec.components.as_ref()?.parameters.get(k));
-                match found {
-                    Some(ReferenceOr::Item(p)) => Ok(p.clone()),
-                    _ => Err(Error::at(
-                        ptr,
-                        format!("`$ref: {reference}` does not name a parameter in components/parameters"),
-                    )),
-                }
-            }
+        self.component(p, "parameters", |c| &c.parameters, ptr)
+    }
+
+    /// A parameter, request body or response, following a `$ref` into its section of
+    /// `components` (one level, as OpenAPI 3.0 allows there).
+    fn component<T: Clone>(
+        &self,
+        item: &ReferenceOr<T>,
+        section: &str,
+        pick: impl Fn(&oa::Components) -> &IndexMap<String, ReferenceOr<T>>,
+        ptr: &str,
+    ) -> Result<T, Error> {
+        let reference = match item {
+            ReferenceOr::Item(t) => return Ok(t.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let key = reference.strip_prefix(&format!("#/components/{section}/"));
+        match key.and_then(|k| pick(self.spec.components.as_ref()?).get(k)) {
+            Some(ReferenceOr::Item(t)) => Ok(t.clone()),
+            _ => Err(Error::at(ptr, format!("`$ref: {reference}` does not name an entry of components/{section}"))),
         }
     }
 
@@ -989,21 +996,7 @@ impl Lower<'_> {
         ptr: &str,
         builder: &str,
     ) -> Result<Option<RequestBody>, Error> {
-        let body = match body {
-            ReferenceOr::Item(b) => b.clone(),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| self.spec.components.as_ref()?.request_bodies.get(k)) {
-                    Some(ReferenceOr::Item(b)) => b.clone(),
-                    _ => {
-                        return Err(Error::at(
-                            ptr,
-                            format!("`$ref: {reference}` does not name a request body in components/requestBodies"),
-                        ))
-                    }
-                }
-            }
-        };
+        let body = self.component(body, "requestBodies", |c| &c.request_bodies, ptr)?;
         let Some(media) = self.media(&body.content, ptr, Naming::hint(format!("{builder}Body"), "body"))? else {
             return Ok(None);
         };
@@ -1088,21 +1081,7 @@ impl Lower<'_> {
         let mut bodies = Vec::with_capacity(success.len());
         for (code, status, response) in &success {
             let response_ptr = pointer_push(&responses_ptr, code);
-            let response = match response {
-                ReferenceOr::Item(r) => r.clone(),
-                ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/responses/");
-                    match key.and_then(|k| self.spec.components.as_ref()?.responses.get(k)) {
-                        Some(ReferenceOr::Item(r)) => r.clone(),
-                        _ => {
-                            return Err(Error::at(
-                                &response_ptr,
-                                format!("`$ref: {reference}` does not name a response in components/responses"),
-                            ))
-                        }
-                    }
-                }
-            };
+            let response = self.component(response, "responses", |c| &c.responses, &response_ptr)?;
             let candidate = if single { format!("{builder}Response") } else { format!("{builder}Response{code}") };
             let body = match self.media(&response.content, &response_ptr, Naming::hint(candidate, "response"))? {
                 None => ResponseBody::Empty,
