@@ -90,16 +90,27 @@ async fn post_is_not_resent_after_a_503_unless_asked() {
 
 #[tokio::test]
 async fn bearer_auth_headers_and_query_arrays_are_sent() {
-    let server = serve(vec![(200, "application/json", ITEM), (200, "application/json", "[]")]);
+    let server = serve(vec![(200, "application/json", ITEM), (200, "application/json", "[]"), (200, "application/json", "[]")]);
     let client = client(&server, RetryPolicy::never());
     client.get_item(7, "trace-1").if_none_match("\"etag\"").send().await.unwrap();
     client.list_items().ids(vec![1, 2]).kind("2nd-hand").send().await.unwrap();
+    client
+        .list_items()
+        .kinds(vec!["tool.hand".into(), "type".into()])
+        .tags(vec!["a b".into(), "c".into()])
+        .x_flags(vec![1, 2])
+        .send()
+        .await
+        .unwrap();
     let requests = server.requests.lock().unwrap();
     assert!(requests[0].starts_with("GET /items/7 HTTP/1.1"), "{}", requests[0]);
     assert!(requests[0].contains("authorization: Bearer secret-token"), "{}", requests[0]);
     assert!(requests[0].contains("x-trace-id: trace-1"), "{}", requests[0]);
     assert!(requests[0].contains("if-none-match: \"etag\""), "{}", requests[0]);
     assert!(requests[1].starts_with("GET /items?kind=2nd-hand&ids=1&ids=2 HTTP/1.1"), "{}", requests[1]);
+    // explode: false joins with commas, pipeDelimited with pipes, header lists with commas.
+    assert!(requests[2].starts_with("GET /items?kinds=tool.hand%2Ctype&tags=a+b%7Cc HTTP/1.1"), "{}", requests[2]);
+    assert!(requests[2].contains("x-flags: 1,2"), "{}", requests[2]);
 }
 
 #[tokio::test]

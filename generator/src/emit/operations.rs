@@ -114,10 +114,21 @@ impl Place<'_> {
     }
 }
 
-/// Code that turns the value at `place` into the `String` sent.
-fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, enums: &BTreeSet<String>) -> TokenStream {
+/// Code that turns the value at `place` into the `String` sent. Lists are joined with
+/// `separator` (`simple` and delimited styles).
+fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, enums: &BTreeSet<String>) -> TokenStream {
     let value = place.receiver();
     match ty {
+        TypeRef::Array(item) if **item == TypeRef::String => {
+            let separator = separator.to_string();
+            quote!(#value.join(#separator))
+        }
+        TypeRef::Array(item) if is_scalar(item, enums) => {
+            let items = place.reference();
+            let text = to_text(item, Place::Ref("item"), name, separator, enums);
+            let separator = separator.to_string();
+            quote!(#items.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
+        }
         TypeRef::String => quote!(#value.clone()),
         TypeRef::Named(n) if enums.contains(n) => quote!(#value.as_str().to_owned()),
         TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean | TypeRef::Date => quote!(#value.to_string()),
@@ -131,8 +142,22 @@ fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, enums: &BTreeSet<String>)
     }
 }
 
+/// Is this a type sent as plain text (not as JSON)?
+fn is_scalar(ty: &TypeRef, enums: &BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(n) => enums.contains(n),
+        TypeRef::String
+        | TypeRef::Integer(_)
+        | TypeRef::Float(_)
+        | TypeRef::Boolean
+        | TypeRef::Date
+        | TypeRef::DateTime => true,
+        _ => false,
+    }
+}
+
 /// Code for the value at `place` as a `&str`, borrowing rather than copying strings.
-fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, enums: &BTreeSet<String>) -> TokenStream {
+fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, enums: &BTreeSet<String>) -> TokenStream {
     match ty {
         TypeRef::String => place.reference(),
         TypeRef::Named(n) if enums.contains(n) => {
@@ -140,7 +165,7 @@ fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, enums: &BTreeSet<String>) 
             quote!(#value.as_str())
         }
         other => {
-            let text = to_text(other, place, name, enums);
+            let text = to_text(other, place, name, separator, enums);
             quote!(&#text)
         }
     }
@@ -324,7 +349,7 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         PathPart::Param(i) => {
             let p = &op.params[*i];
             let json = &p.name;
-            let text = to_str(&p.ty, Place::Field(&p.rust_name), json, enums);
+            let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', enums);
             quote!(client::push_path_param(&mut path, #json, #text)?;)
         }
     });
@@ -345,18 +370,18 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     };
     let query_code = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let json = &p.name;
-        with_place(p, &|place| match &p.ty {
-            TypeRef::Array(item) => {
+        with_place(p, &|place| match (&p.ty, p.list_separator) {
+            (TypeRef::Array(item), None) => {
                 let items = place.reference();
-                let text = to_text(item, Place::Ref("item"), json, enums);
+                let text = to_text(item, Place::Ref("item"), json, ',', enums);
                 quote! {
                     for item in #items {
                         query.push((#json, #text));
                     }
                 }
             }
-            other => {
-                let text = to_text(other, place, json, enums);
+            (other, separator) => {
+                let text = to_text(other, place, json, separator.unwrap_or(','), enums);
                 quote!(query.push((#json, #text));)
             }
         })
@@ -365,7 +390,7 @@ fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         let json = &p.name;
         let lower = p.name.to_ascii_lowercase();
         with_place(p, &|place| {
-            let text = to_str(&p.ty, place, json, enums);
+            let text = to_str(&p.ty, place, json, ',', enums);
             quote!(headers.insert(HeaderName::from_static(#lower), client::header_value(#json, #text)?);)
         })
     });

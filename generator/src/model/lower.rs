@@ -896,6 +896,23 @@ impl Lower<'_> {
                     format!("path parameter `{name}` is not marked required; path parameters always are"),
                 );
             }
+            let list_separator = match &p {
+                oa::Parameter::Query { style, .. } => match style {
+                    oa::QueryStyle::Form if data.explode.unwrap_or(true) => None,
+                    oa::QueryStyle::Form => Some(','),
+                    oa::QueryStyle::SpaceDelimited => Some(' '),
+                    oa::QueryStyle::PipeDelimited => Some('|'),
+                    oa::QueryStyle::DeepObject => {
+                        self.diags.warn(
+                            &p_ptr,
+                            format!("`deepObject` style for `{name}` is not supported; the value is sent as JSON"),
+                        );
+                        None
+                    }
+                },
+                // `simple` style, the only one for headers and the default for paths.
+                _ => Some(','),
+            };
             out.push(Parameter {
                 rust_name: scope.claim(&value_name(&name)),
                 name,
@@ -903,6 +920,7 @@ impl Lower<'_> {
                 ty,
                 required,
                 doc: with_default(data.description.clone().or(doc_from_schema), default.as_ref()),
+                list_separator,
             });
         }
         Ok(out)
@@ -956,6 +974,7 @@ impl Lower<'_> {
                         ty: TypeRef::String,
                         required: true,
                         doc: None,
+                        list_separator: Some(','),
                     });
                     params.len() - 1
                 }

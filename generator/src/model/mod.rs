@@ -202,6 +202,9 @@ pub struct Parameter {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// How a list value is sent: `Some(sep)` joins the items into one value; `None`
+    /// repeats the parameter once per item (query `form` style, `explode: true`).
+    pub list_separator: Option<char>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
