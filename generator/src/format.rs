@@ -16,15 +16,27 @@ pub fn header(command: &str, comment: &str) -> String {
 
 /// Parses `tokens` as a file and pretty-prints it below `header`.
 pub fn rust_file(tokens: TokenStream, header: &str, path: &str) -> Result<String, Error> {
+    Ok(finish(&[print_part(tokens, true, path)?], header))
+}
+
+/// Parses and prints one part of a file (see `emit::Emitter`); the first part gets the
+/// `rustfmt::skip` attribute after its docs.
+pub fn print_part(tokens: TokenStream, first: bool, path: &str) -> Result<String, Error> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::document(format!(
             "internal error: the code generated for {path} does not parse ({e}); please report this with the spec"
         ))
     })?;
-    let insert_at = file.attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
-    file.attrs.insert(insert_at, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
-    let printed = prettyplease::unparse(&file);
-    Ok(format!("{header}\n{}", space_items(&printed)))
+    if first {
+        let insert_at = file.attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
+        file.attrs.insert(insert_at, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A file from its printed parts, in order, below `header`.
+pub fn finish(parts: &[String], header: &str) -> String {
+    format!("{header}\n{}", space_items(&parts.concat()))
 }
 
 fn indent_of(line: &str) -> usize {

@@ -122,24 +122,53 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
             header: &format::header(&options.regenerate_command, "#"),
         }),
     }];
-    let render = |file: emit::SourceFile| {
-        let path = format!("src/{}", file.name());
-        let contents = format::rust_file(emit::emit_file(&api, &settings, file), &rust_header, &path)?;
-        Ok::<_, Error>(GeneratedFile { path: PathBuf::from(path), contents })
-    };
-    // The types module is the largest file for most specs: it is emitted and formatted on a
-    // second thread while this one does the rest. Token streams cannot cross threads, so
-    // each thread builds its own from the shared model.
-    let (types, mut rest) = std::thread::scope(|scope| {
-        let types = scope.spawn(|| render(emit::SourceFile::Types));
-        let rest: Vec<Result<GeneratedFile, Error>> =
-            emit::SourceFile::ALL.into_iter().filter(|f| *f != emit::SourceFile::Types).map(render).collect();
-        let types = types.join().unwrap_or_else(|_| Err(Error::document("internal error: emitting the types failed")));
-        (types, rest)
-    });
-    rest.push(types);
-    for file in rest {
-        files.push(file?);
+    for (file, contents) in format_in_parallel(&emit::Emitter::new(&api, &settings), &rust_header)? {
+        files.push(GeneratedFile { path: PathBuf::from(format!("src/{}", file.name())), contents });
     }
     Ok(Output { files, warnings, operations: api.operations.len(), types: api.types.len() })
+}
+
+/// Emits, parses and prints every file, spreading the parts over the machine's cores. Parsing
+/// dominates generation time, and a large spec's types and operations are many independent
+/// parts. The result does not depend on how the parts were spread.
+fn format_in_parallel(emitter: &emit::Emitter<'_>, header: &str) -> Result<Vec<(emit::SourceFile, String)>, Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let jobs: Vec<(emit::SourceFile, usize)> = emit::SourceFile::ALL
+        .into_iter()
+        .flat_map(|file| (0..emitter.part_count(file)).map(move |i| (file, i)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let job = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(file, index)) = jobs.get(job) else { return done };
+            let path = format!("src/{}", file.name());
+            done.push((job, format::print_part(emitter.part(file, index), index == 0, &path)));
+        }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut printed: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for handle in handles {
+            match handle.join() {
+                Ok(done) => all.extend(done),
+                Err(_) => all.push((usize::MAX, Err(Error::document("internal error: a formatting thread failed")))),
+            }
+        }
+        all
+    });
+    printed.sort_by_key(|(job, _)| *job);
+    let mut files: Vec<(emit::SourceFile, Vec<String>)> = Vec::new();
+    for (job, text) in printed {
+        let text = text?;
+        let file = jobs[job].0;
+        match files.last_mut() {
+            Some((f, parts)) if *f == file => parts.push(text),
+            _ => files.push((file, vec![text])),
+        }
+    }
+    Ok(files.into_iter().map(|(file, parts)| (file, format::finish(&parts, header))).collect())
 }

@@ -59,21 +59,69 @@ impl SourceFile {
 
 /// The Rust sources of the client, as `(path under src/, tokens)`.
 pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenStream)> {
-    SourceFile::ALL.iter().map(|f| (f.name(), emit_file(api, settings, *f))).collect()
+    let emitter = Emitter::new(api, settings);
+    SourceFile::ALL.iter().map(|f| (f.name(), emitter.file(*f))).collect()
 }
 
-/// One source file's tokens. Each file can be emitted on its own (and on its own thread).
+/// One source file's tokens.
 pub fn emit_file(api: &Api, settings: &EmitSettings<'_>, file: SourceFile) -> TokenStream {
-    match file {
-        SourceFile::Lib => lib_module(api, settings.crate_ident),
-        SourceFile::Client => runtime::client_module(&runtime_settings(api, settings)),
-        SourceFile::Error => runtime::error_module(),
-        SourceFile::Operations => {
-            let enums: BTreeSet<String> =
-                api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum { .. })).map(|t| t.name.clone()).collect();
-            operations::operations_module(&api.operations, &enums)
+    Emitter::new(api, settings).file(file)
+}
+
+/// Emits files whole or in parts. A file's parts, printed one after another, are the file:
+/// part 0 holds its docs and imports, each further part an item or a group of items. Parts
+/// let the caller parse and print a large file on several threads (token streams cannot
+/// cross threads, so each thread emits its own parts from the shared model).
+pub struct Emitter<'a> {
+    api: &'a Api,
+    settings: &'a EmitSettings<'a>,
+    /// The string enum types, which are sent by `as_str` rather than as JSON.
+    enums: BTreeSet<String>,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(api: &'a Api, settings: &'a EmitSettings<'a>) -> Self {
+        let enums =
+            api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum { .. })).map(|t| t.name.clone()).collect();
+        Emitter { api, settings, enums }
+    }
+
+    pub fn file(&self, file: SourceFile) -> TokenStream {
+        match file {
+            SourceFile::Lib => lib_module(self.api, self.settings.crate_ident),
+            SourceFile::Client => runtime::client_module(&runtime_settings(self.api, self.settings)),
+            SourceFile::Error => runtime::error_module(),
+            SourceFile::Operations => operations::operations_module(&self.api.operations, &self.enums),
+            SourceFile::Types => types::types_module(&self.api.types),
         }
-        SourceFile::Types => types::types_module(&api.types),
+    }
+
+    pub fn part_count(&self, file: SourceFile) -> usize {
+        match file {
+            SourceFile::Operations => 1 + self.api.operations.len(),
+            SourceFile::Types => 2 + self.api.types.len(),
+            SourceFile::Client => runtime::CLIENT_PARTS,
+            SourceFile::Error => runtime::ERROR_PARTS,
+            SourceFile::Lib => 1,
+        }
+    }
+
+    /// Part `index` (below [`Emitter::part_count`]) of `file`.
+    pub fn part(&self, file: SourceFile, index: usize) -> TokenStream {
+        match file {
+            SourceFile::Operations => match index {
+                0 => operations::operations_preamble(&self.api.operations),
+                i => operations::operation(&self.api.operations[i - 1], &self.enums),
+            },
+            SourceFile::Types => match index {
+                0 => types::types_preamble(&self.api.types),
+                i if i <= self.api.types.len() => types::type_def(&self.api.types[i - 1]),
+                _ => types::types_helpers(&self.api.types),
+            },
+            SourceFile::Client => runtime::client_part(&runtime_settings(self.api, self.settings), index),
+            SourceFile::Error => runtime::error_part(index),
+            SourceFile::Lib => self.file(file),
+        }
     }
 }
 

@@ -12,7 +12,16 @@ use crate::model::{Media, Operation, ParamLocation, Parameter, PathPart, Respons
 
 /// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
 pub fn operations_module(ops: &[Operation], enums: &BTreeSet<String>) -> TokenStream {
+    let preamble = operations_preamble(ops);
     let builders = ops.iter().map(|op| operation(op, enums));
+    quote! {
+        #preamble
+        #(#builders)*
+    }
+}
+
+/// The module docs and imports of `operations.rs`.
+pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
     let uses_types = ops.iter().any(|op| {
         let mut refs =
             op.params.iter().map(|p| &p.ty).chain(op.response.bodies().into_iter().filter_map(|b| match b {
@@ -55,8 +64,6 @@ pub fn operations_module(ops: &[Operation], enums: &BTreeSet<String>) -> TokenSt
         use crate::client::{self, ApiResponse, Client, Request};
         use crate::error::Error;
         #types_use
-
-        #(#builders)*
     }
 }
 
@@ -242,7 +249,9 @@ fn response_handling(op: &Operation) -> (TokenStream, TokenStream, TokenStream) 
     (quote!(#name), decode, def)
 }
 
-fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
+/// One operation: its request builder, its per-status response enum if any, and the
+/// `Client` method that starts it.
+pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let builder = ident(&op.builder_name);
     let method_name = ident(&op.method_name);
     let template = &op.path_template;

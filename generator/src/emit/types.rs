@@ -50,14 +50,18 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
 
 /// The contents of `types.rs`.
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
+    let preamble = types_preamble(types);
     let defs = types.iter().map(type_def);
-    let needs_double_option = types.iter().any(|t| match &t.kind {
-        TypeKind::Struct { fields } => fields.iter().any(|f| !f.required && f.nullable),
-        _ => false,
-    });
-    let needs_str_visitor = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. }));
-    let double_option = needs_double_option.then(double_option_module);
-    let str_visitor = needs_str_visitor.then(str_visitor);
+    let helpers = types_helpers(types);
+    quote! {
+        #preamble
+        #(#defs)*
+        #helpers
+    }
+}
+
+/// The module docs and imports of `types.rs`.
+pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
     let serde_use = if types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_))) {
         quote!(
             use serde::{Deserialize, Deserializer, Serialize};
@@ -68,14 +72,26 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
     quote! {
         //! Request and response bodies, as the spec describes them.
         #serde_use
+    }
+}
 
-        #(#defs)*
+/// The private helpers at the end of `types.rs` that some types use.
+pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
+    let needs_double_option = types.iter().any(|t| match &t.kind {
+        TypeKind::Struct { fields } => fields.iter().any(|f| !f.required && f.nullable),
+        _ => false,
+    });
+    let needs_str_visitor = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. }));
+    let double_option = needs_double_option.then(double_option_module);
+    let str_visitor = needs_str_visitor.then(str_visitor);
+    quote! {
         #double_option
         #str_visitor
     }
 }
 
-fn type_def(t: &TypeDef) -> TokenStream {
+/// One model type and its impls.
+pub fn type_def(t: &TypeDef) -> TokenStream {
     let name = ident(&t.name);
     let docs = doc(t.doc.as_deref());
     match &t.kind {
