@@ -342,7 +342,7 @@ impl Lower<'_> {
                         _ => TypeRef::String,
                     }
                 } else {
-                    self.string_enum(known, ptr, naming, doc.clone())
+                    self.string_enum(known, ptr, naming, data, doc.clone())
                 }
             }
             Kind::Int { format } => {
@@ -460,7 +460,14 @@ impl Lower<'_> {
         Ok(fields)
     }
 
-    fn string_enum(&mut self, values: Vec<String>, ptr: &str, naming: Naming, doc: Option<String>) -> TypeRef {
+    fn string_enum(
+        &mut self,
+        values: Vec<String>,
+        ptr: &str,
+        naming: Naming,
+        data: &oa::SchemaData,
+        doc: Option<String>,
+    ) -> TypeRef {
         let mut unique = Vec::new();
         let mut seen = BTreeSet::new();
         for v in values {
@@ -475,7 +482,7 @@ impl Lower<'_> {
         if let Some(existing) = key.as_ref().and_then(|k| self.enum_cache.get(k)) {
             return TypeRef::Named(existing.clone());
         }
-        let name = self.claim(&naming, &oa::SchemaData::default());
+        let name = self.claim(&naming, data);
         if let Some(key) = key {
             self.enum_cache.insert(key, name.clone());
         }
