@@ -1,0 +1,229 @@
+//! `openapiv3` document to [`Api`]: names resolved, inline schemas given types of their own.
+//!
+//! `schema.rs` lowers schemas to types, `operation.rs` paths to operations; this module holds
+//! the state they share and what the document says as a whole (servers, security).
+
+mod operation;
+mod schema;
+
+use std::collections::HashMap;
+
+use openapiv3 as oa;
+use openapiv3::{ReferenceOr, Schema};
+
+use super::*;
+use crate::diagnostics::{pointer_push, Diagnostics, Error};
+use crate::names::{type_name, Scope};
+
+/// Names the generated `types` module must not define, because the code it contains uses
+/// them unqualified.
+const RESERVED_TYPE_NAMES: [&str; 17] = [
+    "Option",
+    "Some",
+    "None",
+    "String",
+    "Vec",
+    "Box",
+    "Result",
+    "Ok",
+    "Err",
+    "Serialize",
+    "Deserialize",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Deserializer",
+    "StrVisitor",
+];
+
+/// Builds the model of `spec`. Problems that have a sensible reading become warnings.
+pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
+    let mut cx = Lower {
+        spec,
+        diags,
+        type_scope: Scope::with_reserved(&RESERVED_TYPE_NAMES),
+        component_names: HashMap::new(),
+        types: Vec::new(),
+        enum_cache: HashMap::new(),
+        depth: 0,
+    };
+    if let Some(components) = &spec.components {
+        for key in components.schemas.keys() {
+            let name = cx.type_scope.claim(&type_name(key));
+            cx.component_names.insert(key.clone(), name);
+        }
+        for (key, schema) in &components.schemas {
+            let ptr = pointer_push("/components/schemas", key);
+            let name = cx.component_names[key].clone();
+            let sref = SchemaRef::from(schema);
+            let shape = cx.shape(sref, &ptr, Naming::Fixed(name.clone()))?;
+            if shape.ty != TypeRef::Named(name.clone()) {
+                let ty = if shape.nullable { TypeRef::Nullable(Box::new(shape.ty)) } else { shape.ty };
+                cx.types.push(TypeDef { name, doc: shape.doc, pointer: ptr, kind: TypeKind::Alias(ty) });
+            }
+        }
+    }
+    let operations = cx.operations()?;
+    let mut api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone().filter(|d| !d.trim().is_empty()),
+        default_base_url: cx.base_url(),
+        auth: cx.auth(),
+        operations,
+        types: cx.types,
+    };
+    super::recursion::box_cycles(&mut api.types);
+    Ok(api)
+}
+
+struct Lower<'a> {
+    spec: &'a oa::OpenAPI,
+    diags: &'a mut Diagnostics,
+    type_scope: Scope,
+    /// `components/schemas` key to Rust type name.
+    component_names: HashMap<String, String>,
+    types: Vec<TypeDef>,
+    /// Inline string enums already emitted, by (property name, values), so that an enum
+    /// repeated across many schemas is one type.
+    enum_cache: HashMap<(String, Vec<String>), String>,
+    /// How many inline schemas `shape` is inside of.
+    depth: usize,
+}
+
+const MAX_INLINE_DEPTH: usize = 48;
+
+/// A schema position: a `$ref` or a schema written in place.
+#[derive(Clone, Copy)]
+enum SchemaRef<'s> {
+    Ref(&'s str),
+    Inline(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+/// How to name a type the schema needs.
+#[derive(Clone)]
+enum Naming {
+    /// A component schema: this exact name.
+    Fixed(String),
+    /// An inline schema: `candidate` unless the schema has a `title`; `leaf` is the property
+    /// (or other position) it sits at. A `shareable` enum is merged with an identical one at
+    /// a same-named position elsewhere.
+    Hint { candidate: String, leaf: String, shareable: bool },
+}
+
+impl Naming {
+    fn hint(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
+        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: true }
+    }
+
+    /// A type of its owner's own, never shared: the direct properties of a named schema
+    /// (`MonitorRun.status` is a `MonitorRunStatus`, even if `Monitor.status` has the same
+    /// values).
+    fn owned(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
+        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: false }
+    }
+
+    fn base(&self) -> &str {
+        match self {
+            Naming::Fixed(n) => n,
+            Naming::Hint { candidate, .. } => candidate,
+        }
+    }
+}
+
+/// What a schema position turns into.
+struct Shape {
+    ty: TypeRef,
+    nullable: bool,
+    doc: Option<String>,
+    deprecated: bool,
+    /// The schema's `default`, which the server applies when the value is left out.
+    default: Option<serde_json::Value>,
+}
+
+impl Shape {
+    fn plain(ty: TypeRef) -> Self {
+        Shape { ty, nullable: false, doc: None, deprecated: false, default: None }
+    }
+}
+
+/// A description with the default value noted after it: callers should know what leaving
+/// a value out means.
+fn with_default(doc: Option<String>, default: Option<&serde_json::Value>) -> Option<String> {
+    let Some(default) = default.filter(|d| !d.is_null()) else { return doc };
+    let text = serde_json::to_string(default).unwrap_or_default().replace('`', "'");
+    let note = format!("Defaults to `{text}` when left out.");
+    Some(match doc {
+        Some(d) => format!("{}\n\n{note}", d.trim_end()),
+        None => note,
+    })
+}
+
+impl Lower<'_> {
+    fn base_url(&mut self) -> Option<String> {
+        let server = self.spec.servers.first()?;
+        let mut url = server.url.clone();
+        for (name, var) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            self.diags.warn(
+                "/servers/0/url",
+                format!(
+                    "`{url}` is not an absolute http(s) URL; the client has no default base URL and one must be given"
+                ),
+            );
+            return None;
+        }
+        Some(url)
+    }
+
+    fn auth(&mut self) -> Option<Auth> {
+        let schemes = &self.spec.components.as_ref()?.security_schemes;
+        let mut found = None;
+        for (key, scheme) in schemes {
+            let ptr = pointer_push("/components/securitySchemes", key);
+            let auth = match scheme {
+                ReferenceOr::Item(oa::SecurityScheme::APIKey {
+                    location: oa::APIKeyLocation::Header, name, ..
+                }) if is_http_token(name) => Some(Auth::ApiKeyHeader { header: name.clone() }),
+                ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
+                    Some(Auth::Bearer)
+                }
+                _ => None,
+            };
+            match (auth, &found) {
+                (Some(a), None) => found = Some(a),
+                (Some(_), Some(_)) => self.diags.warn(ptr, "only the first supported security scheme is used"),
+                (None, _) => {
+                    self.diags.warn(ptr, "this kind of security scheme is not supported; the client does not send it")
+                }
+            }
+        }
+        found
+    }
+}
+
+/// RFC 9110 `token`: what a header name may be made of.
+fn is_http_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}

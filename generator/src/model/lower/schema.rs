@@ -1,0 +1,582 @@
+//! Schemas to model types: structs, enums, unions, aliases, and the names they get.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use openapiv3 as oa;
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+use super::{with_default, Lower, Naming, SchemaRef, Shape, MAX_INLINE_DEPTH};
+use crate::diagnostics::{pointer_push, Error};
+use crate::model::*;
+use crate::names::{type_name, value_name, Scope};
+
+/// The parts of a schema that decide its Rust type, read the same way whether `openapiv3`
+/// parsed it as a typed schema or as its catch-all `AnySchema`.
+enum Kind<'s> {
+    Str {
+        format: Option<String>,
+        values: Vec<Option<String>>,
+    },
+    Int {
+        format: Option<String>,
+    },
+    Num {
+        format: Option<String>,
+    },
+    Bool,
+    Object {
+        properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'s [String],
+        additional: Option<&'s oa::AdditionalProperties>,
+    },
+    Array {
+        items: Option<&'s ReferenceOr<Box<Schema>>>,
+    },
+    OneOf(&'s [ReferenceOr<Schema>]),
+    AnyOf(&'s [ReferenceOr<Schema>]),
+    AllOf(&'s [ReferenceOr<Schema>]),
+    Any,
+}
+
+fn format_of<T: serde::Serialize>(f: &oa::VariantOrUnknownOrEmpty<T>) -> Option<String> {
+    match f {
+        oa::VariantOrUnknownOrEmpty::Item(i) => serde_json::to_value(i).ok().and_then(|v| v.as_str().map(String::from)),
+        oa::VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        oa::VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+fn kind_of(schema: &Schema) -> Kind<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Kind::Str { format: format_of(&s.format), values: s.enumeration.clone() },
+        SchemaKind::Type(Type::Integer(i)) => Kind::Int { format: format_of(&i.format) },
+        SchemaKind::Type(Type::Number(n)) => Kind::Num { format: format_of(&n.format) },
+        SchemaKind::Type(Type::Boolean(_)) => Kind::Bool,
+        SchemaKind::Type(Type::Object(o)) => Kind::Object {
+            properties: &o.properties,
+            required: &o.required,
+            additional: o.additional_properties.as_ref(),
+        },
+        SchemaKind::Type(Type::Array(a)) => Kind::Array { items: a.items.as_ref() },
+        SchemaKind::OneOf { one_of } => Kind::OneOf(one_of),
+        SchemaKind::AnyOf { any_of } => Kind::AnyOf(any_of),
+        SchemaKind::AllOf { all_of } => Kind::AllOf(all_of),
+        SchemaKind::Not { .. } => Kind::Any,
+        SchemaKind::Any(a) => {
+            let typ = a.typ.as_deref();
+            if !a.one_of.is_empty() {
+                Kind::OneOf(&a.one_of)
+            } else if !a.all_of.is_empty() {
+                Kind::AllOf(&a.all_of)
+            } else if !a.any_of.is_empty() {
+                Kind::AnyOf(&a.any_of)
+            } else if !a.properties.is_empty() || typ == Some("object") || a.additional_properties.is_some() {
+                Kind::Object {
+                    properties: &a.properties,
+                    required: &a.required,
+                    additional: a.additional_properties.as_ref(),
+                }
+            } else if a.items.is_some() || typ == Some("array") {
+                Kind::Array { items: a.items.as_ref() }
+            } else if typ == Some("string")
+                || (!a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string() || v.is_null()))
+            {
+                Kind::Str {
+                    format: a.format.clone(),
+                    values: a.enumeration.iter().map(|v| v.as_str().map(String::from)).collect(),
+                }
+            } else if typ == Some("integer") {
+                Kind::Int { format: a.format.clone() }
+            } else if typ == Some("number") {
+                Kind::Num { format: a.format.clone() }
+            } else if typ == Some("boolean") {
+                Kind::Bool
+            } else {
+                Kind::Any
+            }
+        }
+    }
+}
+
+fn doc_of(data: &oa::SchemaData) -> Option<String> {
+    data.description.clone().or_else(|| data.title.clone()).filter(|d| !d.trim().is_empty())
+}
+
+impl Lower<'_> {
+    /// Resolves `#/components/schemas/X` to the name of X's type.
+    pub(super) fn resolve(&self, reference: &str, ptr: &str) -> Result<(String, &Schema), Error> {
+        self.resolve_hops(reference, ptr, 0)
+    }
+
+    fn resolve_hops(&self, reference: &str, ptr: &str, hops: usize) -> Result<(String, &Schema), Error> {
+        if hops > 32 {
+            return Err(Error::at(
+                ptr,
+                format!("`$ref: {reference}` is part of a loop of schemas that are only references"),
+            ));
+        }
+        let Some(rest) = reference.strip_prefix("#/") else {
+            return Err(Error::at(
+                ptr,
+                format!("`$ref: {reference}` points outside this document; bundle the spec into one file first"),
+            ));
+        };
+        let key = rest.strip_prefix("components/schemas/").filter(|k| !k.contains('/'));
+        let key = key.map(|k| k.replace("~1", "/").replace("~0", "~"));
+        let found = key.as_ref().and_then(|k| {
+            let schema = self.spec.components.as_ref()?.schemas.get(k)?;
+            Some((self.component_names.get(k)?.clone(), schema))
+        });
+        match found {
+            Some((name, ReferenceOr::Item(schema))) => Ok((name, schema)),
+            Some((name, ReferenceOr::Reference { reference: next })) => {
+                // A component that is itself only a reference: follow it for inspection,
+                // but keep the alias's name.
+                let next_ptr = format!("#/components/schemas/{}", key.unwrap_or_default());
+                if next == reference || next == &next_ptr {
+                    return Err(Error::at(ptr, format!("`$ref: {reference}` refers only to itself")));
+                }
+                self.resolve_hops(next, ptr, hops + 1).map(|(_, s)| (name, s))
+            }
+            None => Err(Error::at(ptr, format!("`$ref: {reference}` does not name a schema in components/schemas"))),
+        }
+    }
+
+    pub(super) fn shape(&mut self, s: SchemaRef<'_>, ptr: &str, naming: Naming) -> Result<Shape, Error> {
+        let schema = match s {
+            SchemaRef::Ref(reference) => {
+                let (name, _) = self.resolve(reference, ptr)?;
+                return Ok(Shape::plain(TypeRef::Named(name)));
+            }
+            SchemaRef::Inline(schema) => schema,
+        };
+        // Inline schemas nest only as deep as the document, except where `allOf` copies a
+        // schema's properties into itself: bound the depth so that such a loop is an error.
+        if self.depth >= MAX_INLINE_DEPTH {
+            return Err(Error::at(
+                ptr,
+                format!("inline schemas nest more than {MAX_INLINE_DEPTH} deep (a schema that includes itself through `allOf`?)"),
+            ));
+        }
+        self.depth += 1;
+        let result = self.inline_shape(schema, ptr, naming);
+        self.depth -= 1;
+        result
+    }
+
+    fn inline_shape(&mut self, schema: &Schema, ptr: &str, naming: Naming) -> Result<Shape, Error> {
+        let data = &schema.schema_data;
+        let doc = doc_of(data);
+        let mut nullable = data.nullable;
+        let ty = match kind_of(schema) {
+            Kind::Str { format, values } => {
+                let known: Vec<String> = values.iter().flatten().cloned().collect();
+                nullable |= values.iter().any(Option::is_none);
+                if known.is_empty() {
+                    match format.as_deref() {
+                        Some("date-time") => TypeRef::DateTime,
+                        Some("date") => TypeRef::Date,
+                        _ => TypeRef::String,
+                    }
+                } else {
+                    self.string_enum(known, ptr, naming, data, doc.clone())
+                }
+            }
+            Kind::Int { format } => {
+                TypeRef::Integer(if format.as_deref() == Some("int32") { IntWidth::I32 } else { IntWidth::I64 })
+            }
+            Kind::Num { format } => {
+                TypeRef::Float(if format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 })
+            }
+            Kind::Bool => TypeRef::Boolean,
+            Kind::Any => TypeRef::Any,
+            Kind::Array { items } => match items {
+                Some(items) => {
+                    let item_ptr = pointer_push(ptr, "items");
+                    let item_naming = Naming::hint(format!("{}Item", naming.base()), "item");
+                    let item = self.shape(items.into(), &item_ptr, item_naming)?;
+                    TypeRef::Array(Box::new(nullable_in_place(item)))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Any)),
+            },
+            Kind::Object { properties, required, additional } => {
+                if properties.is_empty() {
+                    self.map_type(additional, ptr, &naming)?
+                } else {
+                    if let Some(oa::AdditionalProperties::Schema(_)) = additional {
+                        self.diags.warn(
+                            pointer_push(ptr, "additionalProperties"),
+                            "properties beyond the declared ones are accepted but not kept",
+                        );
+                    }
+                    let name = self.claim(&naming, data);
+                    let fields = self.fields(properties, required, ptr, &name)?;
+                    self.types.push(TypeDef {
+                        name: name.clone(),
+                        doc: doc.clone(),
+                        pointer: ptr.into(),
+                        kind: TypeKind::Struct { fields },
+                    });
+                    TypeRef::Named(name)
+                }
+            }
+            Kind::AllOf(parts) => self.all_of(parts, ptr, naming, data, &mut nullable)?,
+            Kind::OneOf(variants) => self.union(variants, "oneOf", ptr, naming, data, &mut nullable)?,
+            Kind::AnyOf(variants) => self.union(variants, "anyOf", ptr, naming, data, &mut nullable)?,
+        };
+        Ok(Shape { ty, nullable, doc, deprecated: data.deprecated, default: data.default.clone() })
+    }
+
+    fn claim(&mut self, naming: &Naming, data: &oa::SchemaData) -> String {
+        match naming {
+            Naming::Fixed(name) => name.clone(),
+            Naming::Hint { candidate, .. } => {
+                let from_title = data.title.as_deref().map(type_name).filter(|t| t != "Unnamed");
+                self.type_scope.claim(from_title.as_deref().unwrap_or(candidate))
+            }
+        }
+    }
+
+    fn map_type(
+        &mut self,
+        additional: Option<&oa::AdditionalProperties>,
+        ptr: &str,
+        naming: &Naming,
+    ) -> Result<TypeRef, Error> {
+        let value = match additional {
+            Some(oa::AdditionalProperties::Schema(s)) => {
+                let value_naming = Naming::hint(format!("{}Value", naming.base()), "value");
+                let shape = self.shape((&**s).into(), &pointer_push(ptr, "additionalProperties"), value_naming)?;
+                nullable_in_place(shape)
+            }
+            _ => TypeRef::Any,
+        };
+        Ok(TypeRef::Map(Box::new(value)))
+    }
+
+    fn fields(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        ptr: &str,
+        owner: &str,
+    ) -> Result<Vec<Field>, Error> {
+        let props_ptr = pointer_push(ptr, "properties");
+        let is_component = ptr.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'));
+        let mut scope = Scope::default();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (json_name, prop) in properties {
+            let prop_ptr = pointer_push(&props_ptr, json_name);
+            let candidate = format!("{owner}{}", type_name(json_name));
+            let naming = if is_component {
+                Naming::owned(candidate, json_name.clone())
+            } else {
+                Naming::hint(candidate, json_name.clone())
+            };
+            let shape = self.shape(prop.into(), &prop_ptr, naming)?;
+            let name = scope.claim(&value_name(json_name));
+            fields.push(Field {
+                json_name: json_name.clone(),
+                name,
+                ty: shape.ty,
+                required: required.contains(json_name),
+                nullable: shape.nullable,
+                boxed: false,
+                doc: with_default(shape.doc, shape.default.as_ref()),
+                deprecated: shape.deprecated,
+            });
+        }
+        for r in required {
+            if !properties.contains_key(r) {
+                self.diags.warn(
+                    pointer_push(ptr, "required"),
+                    format!("`{r}` is required but not among the properties; ignored"),
+                );
+            }
+        }
+        Ok(fields)
+    }
+
+    fn string_enum(
+        &mut self,
+        values: Vec<String>,
+        ptr: &str,
+        naming: Naming,
+        data: &oa::SchemaData,
+        doc: Option<String>,
+    ) -> TypeRef {
+        let mut unique = Vec::new();
+        let mut seen = BTreeSet::new();
+        for v in values {
+            if seen.insert(v.clone()) {
+                unique.push(v);
+            }
+        }
+        let key = match &naming {
+            Naming::Hint { leaf, shareable: true, .. } => Some((leaf.clone(), unique.clone())),
+            _ => None,
+        };
+        if let Some(existing) = key.as_ref().and_then(|k| self.enum_cache.get(k)) {
+            return TypeRef::Named(existing.clone());
+        }
+        let name = self.claim(&naming, data);
+        if let Some(key) = key {
+            self.enum_cache.insert(key, name.clone());
+        }
+        let mut scope = Scope::default();
+        let variants =
+            unique.into_iter().map(|value| EnumVariant { name: scope.claim(&type_name(&value)), value }).collect();
+        let fallback = scope.claim("Unknown");
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc,
+            pointer: ptr.into(),
+            kind: TypeKind::Enum { variants, fallback },
+        });
+        TypeRef::Named(name)
+    }
+
+    /// `allOf`: one reference with annotations is that type; otherwise the parts' properties
+    /// are merged into one struct.
+    fn all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        ptr: &str,
+        naming: Naming,
+        data: &oa::SchemaData,
+        nullable: &mut bool,
+    ) -> Result<TypeRef, Error> {
+        let here = pointer_push(ptr, "allOf");
+        if let [only] = parts {
+            let shape = self.shape(only.into(), &pointer_push(&here, "0"), naming)?;
+            *nullable |= shape.nullable;
+            return Ok(shape.ty);
+        }
+        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        self.collect_all_of(parts, &here, &mut properties, &mut required, 0)?;
+        let name = self.claim(&naming, data);
+        let fields = self.fields(&properties, &required, ptr, &name)?;
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc: doc_of(data),
+            pointer: ptr.into(),
+            kind: TypeKind::Struct { fields },
+        });
+        Ok(TypeRef::Named(name))
+    }
+
+    fn collect_all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        ptr: &str,
+        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if depth > 32 {
+            return Err(Error::at(ptr, "`allOf` parts refer to each other in a loop"));
+        }
+        for (i, part) in parts.iter().enumerate() {
+            let part_ptr = pointer_push(ptr, &i.to_string());
+            let schema = match part {
+                ReferenceOr::Reference { reference } => self.resolve(reference, &part_ptr)?.1,
+                ReferenceOr::Item(s) => s,
+            };
+            match kind_of(schema) {
+                Kind::Object { properties: p, required: r, .. } => {
+                    for (k, v) in p {
+                        properties.insert(k.clone(), v.clone());
+                    }
+                    required.extend(r.iter().filter(|r| !required.contains(r)).cloned().collect::<Vec<_>>());
+                }
+                Kind::AllOf(inner) => {
+                    let inner = inner.to_vec();
+                    self.collect_all_of(&inner, &pointer_push(&part_ptr, "allOf"), properties, required, depth + 1)?
+                }
+                Kind::Any => {}
+                _ => self.diags.warn(part_ptr, "an `allOf` part that is not an object is ignored in the merged type"),
+            }
+        }
+        Ok(())
+    }
+
+    fn union(
+        &mut self,
+        variants: &[ReferenceOr<Schema>],
+        keyword: &str,
+        ptr: &str,
+        naming: Naming,
+        data: &oa::SchemaData,
+        nullable: &mut bool,
+    ) -> Result<TypeRef, Error> {
+        let here = pointer_push(ptr, keyword);
+        if let [only] = variants {
+            let shape = self.shape(only.into(), &pointer_push(&here, "0"), naming)?;
+            *nullable |= shape.nullable;
+            return Ok(shape.ty);
+        }
+        let name = self.claim(&naming, data);
+        let tag = self.union_tag(variants, data, &here);
+        let mut scope = Scope::default();
+        let mut out = Vec::with_capacity(variants.len());
+        for (i, v) in variants.iter().enumerate() {
+            let v_ptr = pointer_push(&here, &i.to_string());
+            let tag_values = match &tag {
+                Some(t) => self.tag_values(v, t, data, &v_ptr),
+                None => Vec::new(),
+            };
+            let inline_title: Option<String> = match v {
+                ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(type_name),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let base = match (tag_values.first(), v) {
+                (Some(value), _) => type_name(value),
+                (None, ReferenceOr::Reference { reference }) => self.resolve(reference, &v_ptr)?.0,
+                (None, ReferenceOr::Item(s)) => inline_title.clone().unwrap_or_else(|| kind_label(s).to_owned()),
+            };
+            let variant_name = scope.claim(&base);
+            let shape =
+                self.shape(v.into(), &v_ptr, Naming::hint(format!("{name}{variant_name}"), variant_name.clone()))?;
+            *nullable |= shape.nullable;
+            out.push(UnionVariant { name: variant_name, ty: shape.ty, tag_values, boxed: false });
+        }
+        let fallback = scope.claim("Unknown");
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc: doc_of(data),
+            pointer: ptr.into(),
+            kind: TypeKind::Union(Union { tag: tag.map(|t| t.property), variants: out, fallback }),
+        });
+        Ok(TypeRef::Named(name))
+    }
+
+    /// The property that tells the variants apart: the discriminator, or else a property
+    /// every variant pins to a distinct constant.
+    fn union_tag(&mut self, variants: &[ReferenceOr<Schema>], data: &oa::SchemaData, ptr: &str) -> Option<Tag> {
+        if let Some(d) = &data.discriminator {
+            return Some(Tag { property: d.property_name.clone(), mapping: d.mapping.clone() });
+        }
+        let first = variants.first()?;
+        let candidates: Vec<String> = match first {
+            ReferenceOr::Reference { reference } => self.resolve(reference, ptr).ok().map(|(_, s)| s),
+            ReferenceOr::Item(s) => Some(s),
+        }
+        .map(|s| self.property_names(s, 0))
+        .unwrap_or_default();
+        'candidates: for prop in candidates {
+            let mut seen = BTreeSet::new();
+            for v in variants {
+                match self.enum_property(v, &prop, 0).as_deref() {
+                    Some([one]) if seen.insert(one.clone()) => {}
+                    _ => continue 'candidates,
+                }
+            }
+            return Some(Tag { property: prop, mapping: IndexMap::new() });
+        }
+        None
+    }
+
+    fn tag_values(
+        &mut self,
+        variant: &ReferenceOr<Schema>,
+        tag: &Tag,
+        data: &oa::SchemaData,
+        ptr: &str,
+    ) -> Vec<String> {
+        if let ReferenceOr::Reference { reference } = variant {
+            let mapped: Vec<String> =
+                tag.mapping.iter().filter(|(_, r)| *r == reference).map(|(k, _)| k.clone()).collect();
+            if !mapped.is_empty() {
+                return mapped;
+            }
+        }
+        if let Some(values) = self.enum_property(variant, &tag.property, 0) {
+            return values;
+        }
+        if let ReferenceOr::Reference { reference } = variant {
+            if data.discriminator.is_some() {
+                if let Some(key) = reference.rsplit('/').next() {
+                    return vec![key.to_owned()];
+                }
+            }
+        }
+        self.diags.warn(
+            ptr,
+            format!("no value of the tag `{}` selects this variant; it is never chosen when decoding", tag.property),
+        );
+        Vec::new()
+    }
+
+    /// The string values property `prop` of an object schema is limited to, looking through
+    /// references and `allOf` parts (the way Exa wraps union variants).
+    fn enum_property(&self, schema: &ReferenceOr<Schema>, prop: &str, depth: usize) -> Option<Vec<String>> {
+        if depth > 16 {
+            return None;
+        }
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => self.resolve(reference, "").ok()?.1,
+            ReferenceOr::Item(s) => s,
+        };
+        match kind_of(schema) {
+            Kind::Object { properties, .. } => {
+                let p = match properties.get(prop)? {
+                    ReferenceOr::Item(p) => p,
+                    ReferenceOr::Reference { reference } => self.resolve(reference, "").ok()?.1,
+                };
+                match kind_of(p) {
+                    Kind::Str { values, .. } if !values.is_empty() => Some(values.into_iter().flatten().collect()),
+                    _ => None,
+                }
+            }
+            Kind::AllOf(parts) => parts.iter().find_map(|part| self.enum_property(part, prop, depth + 1)),
+            _ => None,
+        }
+    }
+
+    /// Property names of an object schema, looking through `allOf` parts.
+    fn property_names(&self, schema: &Schema, depth: usize) -> Vec<String> {
+        match kind_of(schema) {
+            Kind::Object { properties, .. } => properties.keys().cloned().collect(),
+            Kind::AllOf(parts) if depth < 16 => parts
+                .iter()
+                .filter_map(|part| match part {
+                    ReferenceOr::Reference { reference } => self.resolve(reference, "").ok().map(|(_, s)| s),
+                    ReferenceOr::Item(s) => Some(s),
+                })
+                .flat_map(|s| self.property_names(s, depth + 1))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+struct Tag {
+    property: String,
+    mapping: IndexMap<String, String>,
+}
+
+/// A field's type in a position that cannot carry `nullable` separately.
+pub(super) fn nullable_in_place(shape: Shape) -> TypeRef {
+    if shape.nullable && shape.ty != TypeRef::Any {
+        TypeRef::Nullable(Box::new(shape.ty))
+    } else {
+        shape.ty
+    }
+}
+
+/// A variant name for an inline union member with no title: what kind of value it is.
+fn kind_label(schema: &Schema) -> &'static str {
+    match kind_of(schema) {
+        Kind::Str { values, .. } if !values.is_empty() => "Choice",
+        Kind::Str { .. } => "String",
+        Kind::Int { .. } => "Integer",
+        Kind::Num { .. } => "Number",
+        Kind::Bool => "Boolean",
+        Kind::Object { .. } => "Object",
+        Kind::Array { .. } => "List",
+        Kind::OneOf(_) | Kind::AnyOf(_) | Kind::AllOf(_) => "Variant",
+        Kind::Any => "Value",
+    }
+}
