@@ -377,24 +377,47 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             }
         }
     };
-    let query_code = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
-        let json = &p.name;
-        with_place(p, &|place| match (&p.ty, p.list_separator) {
-            (TypeRef::Array(item), None) => {
-                let items = place.reference();
-                let text = to_text(item, Place::Ref("item"), json, ',', enums);
-                quote! {
-                    for item in #items {
-                        query.push((#json, #text));
+    // Required single values start the list (`vec![...]`); optional and repeated ones are
+    // pushed after it.
+    let repeated = |p: &Parameter| matches!(p.ty, TypeRef::Array(_)) && p.list_separator.is_none();
+    let query_params: Vec<&Parameter> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let initial: Vec<TokenStream> = query_params
+        .iter()
+        .filter(|p| p.required && !repeated(p))
+        .map(|p| {
+            let json = &p.name;
+            let text = to_text(&p.ty, Place::Field(&p.rust_name), json, p.list_separator.unwrap_or(','), enums);
+            quote!((#json, #text))
+        })
+        .collect();
+    let query_code: Vec<TokenStream> = query_params
+        .iter()
+        .filter(|p| !p.required || repeated(p))
+        .map(|p| {
+            let json = &p.name;
+            with_place(p, &|place| match (&p.ty, p.list_separator) {
+                (TypeRef::Array(item), None) => {
+                    let items = place.reference();
+                    let text = to_text(item, Place::Ref("item"), json, ',', enums);
+                    quote! {
+                        for item in #items {
+                            query.push((#json, #text));
+                        }
                     }
                 }
-            }
-            (other, separator) => {
-                let text = to_text(other, place, json, separator.unwrap_or(','), enums);
-                quote!(query.push((#json, #text));)
-            }
+                (other, separator) => {
+                    let text = to_text(other, place, json, separator.unwrap_or(','), enums);
+                    quote!(query.push((#json, #text));)
+                }
+            })
         })
-    });
+        .collect();
+    let query_decl = match (initial.is_empty(), query_code.is_empty()) {
+        (true, true) => quote!(let query = Vec::new();),
+        (true, false) => quote!(let mut query = Vec::new();),
+        (false, true) => quote!(let query = vec![#(#initial),*];),
+        (false, false) => quote!(let mut query = vec![#(#initial),*];),
+    };
     let header_code = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let json = &p.name;
         let lower = p.name.to_ascii_lowercase();
@@ -403,9 +426,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             quote!(headers.insert(HeaderName::from_static(#lower), client::header_value(#json, #text)?);)
         })
     });
-    let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
-    let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
     let headers_decl =
         if has_headers { quote!(let mut headers = HeaderMap::new();) } else { quote!(let headers = HeaderMap::new();) };
     let idempotent = op.http_method.is_idempotent();
@@ -427,7 +448,11 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         let has_more = ident(&pg.has_more_field);
         let next_cursor = ident(&pg.next_cursor_field);
         let cursor = ident(&op.params[pg.cursor_param].rust_name);
-        let next = if pg.next_cursor_optional { quote!(page.#next_cursor) } else { quote!(Some(page.#next_cursor)) };
+        let next = match pg.next_cursor_options {
+            0 => quote!(Some(page.#next_cursor)),
+            1 => quote!(page.#next_cursor),
+            _ => quote!(page.#next_cursor.flatten()),
+        };
         let limit_note = match pg.limit_param {
             Some(i) => format!(" The page size is the `{}` set on this request.", op.params[i].name),
             None => String::new(),

@@ -62,9 +62,19 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
 
 /// The module docs and imports of `types.rs`.
 pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
-    let serde_use = if types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_))) {
+    // `Deserializer` is named only by the hand-written impls of enums and tagged unions.
+    let custom_deserialize = types.iter().any(|t| match &t.kind {
+        TypeKind::Enum { .. } => true,
+        TypeKind::Union(u) => u.tag.is_some(),
+        _ => false,
+    });
+    let serde_use = if custom_deserialize {
         quote!(
             use serde::{Deserialize, Deserializer, Serialize};
+        )
+    } else if types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_))) {
+        quote!(
+            use serde::{Deserialize, Serialize};
         )
     } else {
         TokenStream::new()

@@ -265,6 +265,7 @@ pub struct Pagination {
     pub data_field: String,
     pub has_more_field: String,
     pub next_cursor_field: String,
-    /// Whether `nextCursor` is an `Option`.
-    pub next_cursor_optional: bool,
+    /// How many `Option`s wrap `nextCursor`: 0 (required), 1 (optional or nullable) or 2
+    /// (optional and nullable).
+    pub next_cursor_options: u8,
 }

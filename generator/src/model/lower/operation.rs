@@ -463,7 +463,7 @@ impl Lower<'_> {
             data_field: data.name.clone(),
             has_more_field: has_more.name.clone(),
             next_cursor_field: next.name.clone(),
-            next_cursor_optional: next.nullable || !next.required,
+            next_cursor_options: u8::from(next.nullable) + u8::from(!next.required),
         })
     }
 }
