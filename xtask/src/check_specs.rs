@@ -81,8 +81,10 @@ pub fn run() -> Result<(), String> {
         let test = root.join("xtask/spec-tests").join(format!("{}.rs", stem(&spec)));
         let has_test = test.is_file();
         if has_test {
-            std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(dir.join("tests/support")).map_err(|e| e.to_string())?;
             std::fs::copy(&test, dir.join("tests/spec.rs")).map_err(|e| e.to_string())?;
+            let support = root.join("xtask/spec-tests/support.rs");
+            std::fs::copy(&support, dir.join("tests/support/mod.rs")).map_err(|e| e.to_string())?;
         }
         let lines = output
             .files
