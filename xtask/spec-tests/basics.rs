@@ -6,8 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use fixture_basics::types::{Item, ItemKind, NewItem, NewItemKind};
 use fixture_basics::operations::RestockItemResponse;
+use fixture_basics::types::{Item, ItemKind, NewItem, NewItemKind};
 use fixture_basics::{Client, Error, RetryPolicy};
 use serde_json::json;
 use support::{serve, Server};
@@ -48,7 +48,8 @@ async fn post_is_not_resent_after_a_503_unless_asked() {
 
 #[tokio::test]
 async fn bearer_auth_headers_and_query_arrays_are_sent() {
-    let server = serve(vec![(200, "application/json", ITEM), (200, "application/json", "[]"), (200, "application/json", "[]")]);
+    let server =
+        serve(vec![(200, "application/json", ITEM), (200, "application/json", "[]"), (200, "application/json", "[]")]);
     let client = client(&server, RetryPolicy::never());
     client.get_item(7, "trace-1").if_none_match("\"etag\"").send().await.unwrap();
     client.list_items().ids(vec![1, 2]).kind("2nd-hand").send().await.unwrap();
@@ -81,7 +82,11 @@ async fn header_values_cannot_add_headers() {
 
 #[tokio::test]
 async fn text_binary_and_empty_responses() {
-    let server = serve(vec![(200, "text/plain", "hello"), (200, "application/octet-stream", "\u{1}\u{2}"), (204, "text/plain", "")]);
+    let server = serve(vec![
+        (200, "text/plain", "hello"),
+        (200, "application/octet-stream", "\u{1}\u{2}"),
+        (204, "text/plain", ""),
+    ]);
     let client = client(&server, RetryPolicy::never());
     assert_eq!(client.get_item_label(7).send().await.unwrap().into_inner(), "hello");
     client.put_item_label(7).body(vec![1, 2, 3]).send().await.unwrap();

@@ -25,8 +25,16 @@ const PET: &str = r#"{"id": "3f0c", "petType": "dog", "name": "Rex"}"#;
 #[tokio::test]
 async fn the_stream_ends_on_an_absent_or_null_next_cursor() {
     let server = serve(vec![
-        (200, "application/json", r#"{"data": [{"id": "1", "petType": "cat", "name": "A"}], "hasMore": true, "nextCursor": "c2"}"#),
-        (200, "application/json", r#"{"data": [{"id": "2", "petType": "cat", "name": "B"}], "hasMore": true, "nextCursor": null}"#),
+        (
+            200,
+            "application/json",
+            r#"{"data": [{"id": "1", "petType": "cat", "name": "A"}], "hasMore": true, "nextCursor": "c2"}"#,
+        ),
+        (
+            200,
+            "application/json",
+            r#"{"data": [{"id": "2", "petType": "cat", "name": "B"}], "hasMore": true, "nextCursor": null}"#,
+        ),
     ]);
     let pets: Vec<Pet> = client(&server).list_pets().page_size(1).into_stream().map(Result::unwrap).collect().await;
     assert_eq!(pets.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["A", "B"]);
