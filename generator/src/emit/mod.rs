@@ -63,11 +63,6 @@ pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenS
     SourceFile::ALL.iter().map(|f| (f.name(), emitter.file(*f))).collect()
 }
 
-/// One source file's tokens.
-pub fn emit_file(api: &Api, settings: &EmitSettings<'_>, file: SourceFile) -> TokenStream {
-    Emitter::new(api, settings).file(file)
-}
-
 /// Emits files whole or in parts. A file's parts, printed one after another, are the file:
 /// part 0 holds its docs and imports, each further part an item or a group of items. Parts
 /// let the caller parse and print a large file on several threads (token streams cannot
