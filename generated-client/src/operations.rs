@@ -42,8 +42,7 @@ impl MonitorsRunsList {
     pub async fn send(
         self,
     ) -> Result<ApiResponse<types::ListMonitorRunsResponse>, Error> {
-        let mut path = String::new();
-        path.push_str("/v0/monitors/");
+        let mut path = String::from("/v0/monitors/");
         client::push_path_param(&mut path, "monitor", &self.monitor)?;
         path.push_str("/runs");
         let mut query = Vec::new();

@@ -350,7 +350,13 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         }
     }
 
-    let path_code = op.path.iter().map(|part| match part {
+    // The path starts as its first literal piece; the rest is appended.
+    let (path_start, rest) = match op.path.split_first() {
+        Some((PathPart::Literal(text), rest)) => (quote!(String::from(#text)), rest),
+        _ => (quote!(String::new()), op.path.as_slice()),
+    };
+    let path_decl = if rest.is_empty() { quote!(let path = #path_start;) } else { quote!(let mut path = #path_start;) };
+    let path_code = rest.iter().map(|part| match part {
         PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
             [c] => quote!(path.push(#c);),
             _ => quote!(path.push_str(#text);),
@@ -512,7 +518,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
-                let mut path = String::new();
+                #path_decl
                 #(#path_code)*
                 #query_decl
                 #(#query_code)*
