@@ -42,12 +42,56 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
     };
     let env = s.api_key_env;
     let env_doc = format!(" Environment variable the API key is read from when none is given: `{env}`.");
+    // The key is a header (checked and marked sensitive when the client is built) or, for
+    // APIs that want it so, a query parameter added to every URL.
     let (auth_header, auth_value) = match s.auth {
         Some(Auth::ApiKeyHeader { header }) => {
             let header = header.to_ascii_lowercase();
             (quote!(reqwest::header::HeaderName::from_static(#header)), quote!(key.as_str()))
         }
-        Some(Auth::Bearer) | None => (quote!(reqwest::header::AUTHORIZATION), quote!(format!("Bearer {key}").as_str())),
+        Some(Auth::Bearer | Auth::ApiKeyQuery { .. }) | None => {
+            (quote!(reqwest::header::AUTHORIZATION), quote!(format!("Bearer {key}").as_str()))
+        }
+    };
+    let header_auth_used = !matches!(s.auth, Some(Auth::ApiKeyQuery { .. }));
+    let header_use = match (header_auth_used, s.uses_header_params) {
+        (true, _) => quote!(
+            use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        ),
+        (false, true) => quote!(
+            use reqwest::header::{HeaderMap, HeaderValue};
+        ),
+        (false, false) => quote!(
+            use reqwest::header::HeaderMap;
+        ),
+    };
+    let (auth_type, auth_make, header_auth, query_auth) = match s.auth {
+        Some(Auth::ApiKeyQuery { name }) => (
+            quote!(Option<(&'static str, String)>),
+            quote!(let auth = Some((#name, key));),
+            TokenStream::new(),
+            quote! {
+                if let Some((name, key)) = &self.inner.auth {
+                    url.query_pairs_mut().append_pair(name, key);
+                }
+            },
+        ),
+        _ => (
+            quote!(Option<(HeaderName, HeaderValue)>),
+            quote! {
+                let mut value = reqwest::header::HeaderValue::from_str(#auth_value).map_err(|_| {
+                    Error::Config("the API key contains characters that cannot be sent in an HTTP header".into())
+                })?;
+                value.set_sensitive(true);
+                let auth = Some((#auth_header, value));
+            },
+            quote! {
+                if let Some((name, value)) = &self.inner.auth {
+                    builder = builder.header(name.clone(), value.clone());
+                }
+            },
+            TokenStream::new(),
+        ),
     };
     let needs_key = s.auth.is_some();
     let from_env_doc = format!(" A client for the default server that reads its API key from `{env}`.");
@@ -82,11 +126,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
             if key.trim().is_empty() {
                 return Err(Error::Config("the API key is empty".into()));
             }
-            let mut value = reqwest::header::HeaderValue::from_str(#auth_value).map_err(|_| {
-                Error::Config("the API key contains characters that cannot be sent in an HTTP header".into())
-            })?;
-            value.set_sensitive(true);
-            let auth = Some((#auth_header, value));
+            #auth_make
         }
     } else {
         quote!(let auth = None;)
@@ -170,7 +210,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
             use std::sync::Arc;
             use std::time::Duration;
 
-            use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+            #header_use
             use reqwest::{Method, StatusCode};
 
             use crate::error::{ApiError, DecodeError, Error};
@@ -191,7 +231,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
             struct Inner {
                 http: reqwest::Client,
                 base_url: reqwest::Url,
-                auth: Option<(HeaderName, HeaderValue)>,
+                auth: #auth_type,
                 retry: RetryPolicy,
                 timeout: Duration,
                 max_response_bytes: usize,
@@ -240,9 +280,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
                             .header(reqwest::header::USER_AGENT, USER_AGENT)
                             .header(reqwest::header::ACCEPT, "application/json")
                             .timeout(self.inner.timeout);
-                        if let Some((name, value)) = &self.inner.auth {
-                            builder = builder.header(name.clone(), value.clone());
-                        }
+                        #header_auth
                         if let Some((content_type, body)) = &request.body {
                             builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(body.clone());
                         }
@@ -280,6 +318,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
                     if !query.is_empty() {
                         url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
                     }
+                    #query_auth
                     url
                 }
             }

@@ -24,6 +24,8 @@ pub struct Api {
 pub enum Auth {
     /// An API key sent in the named header.
     ApiKeyHeader { header: String },
+    /// An API key sent as the named query parameter.
+    ApiKeyQuery { name: String },
     /// `Authorization: Bearer <key>`.
     Bearer,
 }

@@ -206,6 +206,9 @@ impl Lower<'_> {
                 ReferenceOr::Item(oa::SecurityScheme::APIKey {
                     location: oa::APIKeyLocation::Header, name, ..
                 }) if is_http_token(name) => Some(Auth::ApiKeyHeader { header: name.clone() }),
+                ReferenceOr::Item(oa::SecurityScheme::APIKey { location: oa::APIKeyLocation::Query, name, .. }) => {
+                    Some(Auth::ApiKeyQuery { name: name.clone() })
+                }
                 ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
                     Some(Auth::Bearer)
                 }

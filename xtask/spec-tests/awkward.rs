@@ -1,0 +1,34 @@
+//! Copied by `cargo xtask check-specs` into the crate generated from the `awkward` fixture:
+//! an API key sent as a query parameter, a spec with no absolute server URL, and names that
+//! had to be changed to stay clear of the client's own.
+
+mod support;
+
+use fixture_awkward::{Client, Error, RetryPolicy};
+use support::serve;
+
+#[test]
+fn without_a_server_in_the_spec_a_base_url_is_required() {
+    assert_eq!(fixture_awkward::client::DEFAULT_BASE_URL, None);
+    let err = Client::new("k3y").unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_query_api_key_goes_in_the_query_and_nowhere_else() {
+    let server = serve(vec![(204, "text/plain", ""), (500, "text/plain", "oops")]);
+    let client = Client::builder()
+        .api_key("k3y secret")
+        .base_url(&server.base)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    assert!(!format!("{client:?}").contains("k3y"));
+    // `new` is taken by the constructor, so the operation with that id is `new2`.
+    client.new2().send().await.unwrap();
+    let err = client.new2().send().await.unwrap_err();
+    assert!(!err.to_string().contains("k3y") && !format!("{err:?}").contains("k3y"), "{err:?}");
+    let requests = server.requests.lock().unwrap();
+    assert!(requests[0].starts_with("GET /new?api-key=k3y+secret HTTP/1.1"), "{}", requests[0]);
+    assert!(!requests[0].to_ascii_lowercase().contains("authorization"), "{}", requests[0]);
+}
