@@ -481,10 +481,16 @@ impl RawResponse {
         }
     }
 
-    fn decode_error(self, path: String, message: String) -> Error {
+    /// `at` is the (line, column) serde_json reports, when it reports one.
+    fn decode_error(
+        self,
+        path: String,
+        message: String,
+        at: Option<(usize, usize)>,
+    ) -> Error {
         Error::Decode(
             Box::new(
-                DecodeError::new(self.status, self.headers, self.body, path, message),
+                DecodeError::new(self.status, self.headers, self.body, path, message, at),
             ),
         )
     }
@@ -507,15 +513,13 @@ impl RawResponse {
                 let message = format!(
                     "expected a JSON body, got content type {content_type:?}"
                 );
-                return Err(raw.decode_error(String::new(), message));
+                return Err(raw.decode_error(String::new(), message, None));
             }
         }
         let mut de = serde_json::Deserializer::from_slice(&raw.body);
         let decoded = match serde_path_to_error::deserialize(&mut de) {
-            Ok(body) => {
-                de.end().map(|()| body).map_err(|e| (String::new(), e.to_string()))
-            }
-            Err(err) => Err((err.path().to_string(), err.into_inner().to_string())),
+            Ok(body) => de.end().map(|()| body).map_err(|e| (String::new(), e)),
+            Err(err) => Err((err.path().to_string(), err.into_inner())),
         };
         match decoded {
             Ok(body) => {
@@ -525,7 +529,10 @@ impl RawResponse {
                     body,
                 })
             }
-            Err((path, message)) => Err(raw.decode_error(path, message)),
+            Err((path, err)) => {
+                let at = Some((err.line(), err.column()));
+                Err(raw.decode_error(path, err.to_string(), at))
+            }
         }
     }
 }

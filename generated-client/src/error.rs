@@ -206,6 +206,8 @@ pub struct DecodeError {
     pub message: String,
     /// The body exactly as received.
     pub body: Vec<u8>,
+    /// Byte offset in `body` where decoding stopped.
+    offset: usize,
 }
 
 impl DecodeError {
@@ -215,8 +217,21 @@ impl DecodeError {
         body: Vec<u8>,
         path: String,
         message: String,
+        at: Option<(usize, usize)>,
     ) -> Self {
         let request_id = crate::client::request_id(&headers).map(str::to_owned);
+        let offset = at
+            .map_or(
+                0,
+                |(line, column)| {
+                    let line_start: usize = body
+                        .split(|b| *b == b'\n')
+                        .take(line.saturating_sub(1))
+                        .map(|l| l.len() + 1)
+                        .sum();
+                    line_start + column.saturating_sub(1)
+                },
+            );
         DecodeError {
             status,
             request_id,
@@ -224,32 +239,14 @@ impl DecodeError {
             path,
             message,
             body,
+            offset,
         }
     }
 
     /// The part of the body where decoding stopped, at most a couple of hundred
     /// characters.
     pub fn excerpt(&self) -> String {
-        excerpt(&self.body, self.byte_offset())
-    }
-
-    /// Byte offset of the error, from the line and column serde_json reports.
-    fn byte_offset(&self) -> usize {
-        let mut words = self.message.rsplit(' ');
-        let column = words.next().and_then(|c| c.parse::<usize>().ok());
-        let line = words.nth(1).and_then(|l| l.parse::<usize>().ok());
-        match (line, column) {
-            (Some(line), Some(column)) => {
-                let line_start: usize = self
-                    .body
-                    .split(|b| *b == b'\n')
-                    .take(line.saturating_sub(1))
-                    .map(|l| l.len() + 1)
-                    .sum();
-                line_start + column.saturating_sub(1)
-            }
-            _ => 0,
-        }
+        excerpt(&self.body, self.offset)
     }
 }
 

@@ -162,7 +162,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
                     Err(err) => {
                         let message = format!("the body is not UTF-8: {}", err.utf8_error());
                         let raw = RawResponse { status: raw.status, headers: raw.headers, body: err.into_bytes() };
-                        Err(raw.decode_error(String::new(), message))
+                        Err(raw.decode_error(String::new(), message, None))
                     }
                 }
             }
@@ -187,7 +187,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
             pub(crate) fn undocumented<T>(self) -> Result<ApiResponse<T>, Error> {
                 let raw = self.success()?;
                 let message = format!("the spec describes no response with status {}", raw.status);
-                Err(raw.decode_error(String::new(), message))
+                Err(raw.decode_error(String::new(), message, None))
             }
         }
     });
@@ -626,8 +626,9 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
                     }
                 }
 
-                fn decode_error(self, path: String, message: String) -> Error {
-                    Error::Decode(Box::new(DecodeError::new(self.status, self.headers, self.body, path, message)))
+                /// `at` is the (line, column) serde_json reports, when it reports one.
+                fn decode_error(self, path: String, message: String, at: Option<(usize, usize)>) -> Error {
+                    Error::Decode(Box::new(DecodeError::new(self.status, self.headers, self.body, path, message, at)))
                 }
 
                 /// Decodes a JSON body; a failure names the JSON path where decoding stopped.
@@ -637,18 +638,21 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
                         let essence = content_type.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
                         if !(essence == "application/json" || essence.ends_with("+json")) {
                             let message = format!("expected a JSON body, got content type {content_type:?}");
-                            return Err(raw.decode_error(String::new(), message));
+                            return Err(raw.decode_error(String::new(), message, None));
                         }
                     }
                     let mut de = serde_json::Deserializer::from_slice(&raw.body);
                     let decoded = match serde_path_to_error::deserialize(&mut de) {
                         // Trailing bytes after the value are as wrong as a bad value.
-                        Ok(body) => de.end().map(|()| body).map_err(|e| (String::new(), e.to_string())),
-                        Err(err) => Err((err.path().to_string(), err.into_inner().to_string())),
+                        Ok(body) => de.end().map(|()| body).map_err(|e| (String::new(), e)),
+                        Err(err) => Err((err.path().to_string(), err.into_inner())),
                     };
                     match decoded {
                         Ok(body) => Ok(ApiResponse { status: raw.status, headers: raw.headers, body }),
-                        Err((path, message)) => Err(raw.decode_error(path, message)),
+                        Err((path, err)) => {
+                            let at = Some((err.line(), err.column()));
+                            Err(raw.decode_error(path, err.to_string(), at))
+                        }
                     }
                 }
 
@@ -878,37 +882,32 @@ pub fn error_part(index: usize) -> TokenStream {
                 pub message: String,
                 /// The body exactly as received.
                 pub body: Vec<u8>,
+                /// Byte offset in `body` where decoding stopped.
+                offset: usize,
             }
 
             impl DecodeError {
-                pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Vec<u8>, path: String, message: String) -> Self {
+                pub(crate) fn new(
+                    status: StatusCode,
+                    headers: HeaderMap,
+                    body: Vec<u8>,
+                    path: String,
+                    message: String,
+                    at: Option<(usize, usize)>,
+                ) -> Self {
                     let request_id = crate::client::request_id(&headers).map(str::to_owned);
-                    DecodeError { status, request_id, headers, path, message, body }
+                    let offset = at.map_or(0, |(line, column)| {
+                        let line_start: usize =
+                            body.split(|b| *b == b'\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
+                        line_start + column.saturating_sub(1)
+                    });
+                    DecodeError { status, request_id, headers, path, message, body, offset }
                 }
 
                 /// The part of the body where decoding stopped, at most a couple of hundred
                 /// characters.
                 pub fn excerpt(&self) -> String {
-                    excerpt(&self.body, self.byte_offset())
-                }
-
-                /// Byte offset of the error, from the line and column serde_json reports.
-                fn byte_offset(&self) -> usize {
-                    let mut words = self.message.rsplit(' ');
-                    let column = words.next().and_then(|c| c.parse::<usize>().ok());
-                    let line = words.nth(1).and_then(|l| l.parse::<usize>().ok());
-                    match (line, column) {
-                        (Some(line), Some(column)) => {
-                            let line_start: usize = self
-                                .body
-                                .split(|b| *b == b'\n')
-                                .take(line.saturating_sub(1))
-                                .map(|l| l.len() + 1)
-                                .sum();
-                            line_start + column.saturating_sub(1)
-                        }
-                        _ => 0,
-                    }
+                    excerpt(&self.body, self.offset)
                 }
             }
 
