@@ -43,7 +43,7 @@ pub fn manifest(s: &ManifestSettings<'_>) -> String {
          name = {name}\n\
          version = {version}\n\
          edition = \"2021\"\n\
-         rust-version = \"1.82\"\n\
+         rust-version = \"1.85\"\n\
          description = {description}\n\
          license = \"MIT OR Apache-2.0\"\n\
          publish = false\n\
