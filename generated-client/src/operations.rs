@@ -66,7 +66,8 @@ impl MonitorsRunsList {
     }
 
     /// Every item of every page, as a stream: pages are fetched one at a time as the
-    /// stream is read, following the cursor until the server says there are no more. The page size is the `limit` set on this request.
+    /// stream is read, following the cursor until the server says there are no more.
+    /// The page size is the `limit` set on this request.
     /// The stream ends after the first error, which it yields.
     pub fn into_stream(self) -> BoxStream<'static, Result<types::MonitorRun, Error>> {
         let start = (Some(self), std::collections::VecDeque::new(), None);

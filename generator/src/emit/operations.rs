@@ -460,7 +460,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             _ => quote!(page.#next_cursor.flatten()),
         };
         let limit_note = match pg.limit_param {
-            Some(i) => format!(" The page size is the `{}` set on this request.", op.params[i].name),
+            Some(i) => format!("\nThe page size is the `{}` set on this request.", op.params[i].name),
             None => String::new(),
         };
         let stream_doc = own(&format!(
