@@ -13,7 +13,7 @@ mod progenitor;
 mod synthetic;
 mod timing;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use timing::{median, ms, ratio};
@@ -50,10 +50,7 @@ fn theirs(text: &str) -> usize {
 fn inputs(s: &Settings) -> Vec<(String, String)> {
     let mut inputs = Vec::new();
     if let Some(shared) = &s.shared {
-        let mut specs: Vec<PathBuf> = std::fs::read_dir(shared.join("specs/exa-websets"))
-            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        specs.sort();
+        let specs = xtask::exa_specs(shared);
         let mut chosen = vec![specs.last().cloned()];
         if specs.len() > 1 {
             chosen.push(specs.first().cloned());
@@ -63,10 +60,8 @@ fn inputs(s: &Settings) -> Vec<(String, String)> {
             inputs.push((name, std::fs::read_to_string(&spec).unwrap_or_default()));
         }
     }
-    inputs.push((
-        "spec/websets.yaml".into(),
-        std::fs::read_to_string(s.root.join("spec/websets.yaml")).unwrap_or_default(),
-    ));
+    inputs
+        .push(("spec/websets.yaml".into(), std::fs::read_to_string(s.root.join(xtask::REPO_SPEC)).unwrap_or_default()));
     inputs
 }
 
@@ -233,17 +228,9 @@ fn scaling(s: &Settings, out: &mut String) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let smoke = args.iter().any(|a| a == "--smoke");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default();
-    let shared = std::env::var_os("EXA_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("../shared"));
-    let shared = shared.join("specs/exa-websets").is_dir().then_some(shared);
-    if shared.is_none() {
-        if std::env::var_os("REQUIRE_SHARED").is_some() {
-            eprintln!("error: the shared material (Exa's specs) is missing and REQUIRE_SHARED is set");
-            std::process::exit(1);
-        }
-        eprintln!("note: no shared material; the Exa spec row is skipped");
-    }
-    let s = Settings { smoke, root, shared };
+    // Without the shared material the Exa rows are skipped (with a notice), unless
+    // REQUIRE_SHARED says they must not be.
+    let s = Settings { smoke, root: xtask::repo_root(), shared: xtask::shared_dir() };
     let started = std::time::Instant::now();
     let mut out = String::new();
     // `--only N` runs one section, for working on it; the table is only complete without.
