@@ -30,8 +30,29 @@ pub mod error;
 
 pub mod operations;
 
+pub mod paging;
+
 pub mod types;
 
-pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy};
+pub use client::{ApiResponse, Client, ClientBuilder, Redirects, RetryPolicy};
 
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, DecodeError, Error, RedirectError};
+
+/// What the spec says about reaching the API: the server is `https://api.exa.ai/websets/`; the API key is sent in the header `x-api-key`; it is read from `EXA_API_KEY` when none is given.
+pub const API: client::ApiInfo = client::ApiInfo {
+    default_base_url: Some("https://api.exa.ai/websets/"),
+    auth: Some(client::AuthScheme::Header("x-api-key")),
+    api_key_env: "EXA_API_KEY",
+};
+
+impl Client {
+    /// A client for the default server that authenticates with `api_key`.
+    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// A client for the default server that reads its API key from `EXA_API_KEY`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+}

@@ -4,10 +4,9 @@
 //! set optional parameters, then `send()` it.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use futures::stream::{BoxStream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::Method;
-use crate::client::{self, ApiResponse, Client, Request};
+use crate::client::{ApiResponse, Client, Request};
 use crate::error::Error;
 use crate::types;
 
@@ -43,7 +42,7 @@ impl MonitorsRunsList {
         self,
     ) -> Result<ApiResponse<types::ListMonitorRunsResponse>, Error> {
         let mut path = String::from("/v0/monitors/");
-        client::push_path_param(&mut path, "monitor", &self.monitor)?;
+        crate::client::push_path_param(&mut path, "monitor", &self.monitor)?;
         path.push_str("/runs");
         let mut query = Vec::new();
         if let Some(value) = &self.cursor {
@@ -61,6 +60,8 @@ impl MonitorsRunsList {
             headers,
             body,
             idempotent: true,
+            accept: None,
+            timeout: None,
         };
         self.client.execute(request).await?.json()
     }
@@ -68,46 +69,43 @@ impl MonitorsRunsList {
     /// Every item of every page, as a stream: pages are fetched one at a time as the
     /// stream is read, following the cursor until the server says there are no more.
     /// The page size is the `limit` set on this request.
-    /// The stream ends after the first error, which it yields.
-    pub fn into_stream(self) -> BoxStream<'static, Result<types::MonitorRun, Error>> {
-        let start = (Some(self), std::collections::VecDeque::new(), None);
-        futures::stream::unfold(
-                start,
-                |(mut next, mut buffer, mut failure)| async move {
-                    loop {
-                        if let Some(item) = buffer.pop_front() {
-                            return Some((Ok(item), (next, buffer, failure)));
-                        }
-                        if let Some(err) = failure.take() {
-                            return Some((Err(err), (None, buffer, None)));
-                        }
-                        let request: Self = next.take()?;
-                        let page = match request.clone().send().await {
-                            Ok(page) => page.into_inner(),
-                            Err(err) => return Some((Err(err), (None, buffer, None))),
-                        };
-                        buffer.extend(page.data);
-                        if page.has_more {
-                            match page.next_cursor {
-                                Some(
-                                    cursor,
-                                ) if request.cursor.as_deref() == Some(cursor.as_str()) => {
-                                    failure = Some(
-                                        Error::Pagination(
-                                            format!("the server sent the cursor {cursor:?} twice"),
-                                        ),
-                                    );
-                                }
-                                Some(cursor) if !cursor.is_empty() => {
-                                    next = Some(request.cursor(cursor));
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                },
-            )
-            .boxed()
+    /// The stream ends after the first error, which it yields (see
+    /// [`crate::paging::cursor_stream`] for the errors paging itself can give).
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'static, Result<types::MonitorRun, Error>> {
+        crate::paging::cursor_stream(self)
+    }
+}
+
+impl crate::paging::CursorPaged for MonitorsRunsList {
+    type Item = types::MonitorRun;
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn page_cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    fn at_cursor(self, cursor: String) -> Self {
+        self.cursor(cursor)
+    }
+
+    fn fetch_page(
+        self,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<crate::paging::Page<types::MonitorRun>, Error>,
+    > {
+        Box::pin(async move {
+            let page = self.send().await?.into_inner();
+            Ok(crate::paging::Page {
+                items: page.data,
+                has_more: page.has_more,
+                next_cursor: page.next_cursor,
+            })
+        })
     }
 }
 

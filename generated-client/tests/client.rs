@@ -112,7 +112,7 @@ async fn base_url_with_a_path_and_trailing_slash_gives_no_double_slash() {
 
 #[tokio::test]
 async fn the_default_base_url_is_the_specs_server() {
-    assert_eq!(exa_websets::client::DEFAULT_BASE_URL, Some("https://api.exa.ai/websets/"));
+    assert_eq!(exa_websets::API.default_base_url, Some("https://api.exa.ai/websets/"));
     let client = Client::new(KEY).unwrap();
     assert_eq!(client.base_url().as_str(), "https://api.exa.ai/websets/");
 }
@@ -267,7 +267,7 @@ async fn a_caller_supplied_reqwest_client_is_used() {
         .await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-custom", "yes".parse().unwrap());
-    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let http = reqwest::Client::builder().default_headers(headers);
     let client = Client::builder().api_key(KEY).base_url(server.uri()).http_client(http).build().unwrap();
     client.monitors_runs_list("m").send().await.unwrap();
 }
@@ -378,7 +378,7 @@ async fn connection_errors_are_retried_then_reported_as_transport() {
         .build()
         .unwrap();
     let err = client.monitors_runs_list("m").send().await.unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -396,7 +396,7 @@ async fn slow_responses_time_out() {
         .build()
         .unwrap();
     let err = client.monitors_runs_list("m").send().await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }
 
 #[tokio::test]

@@ -75,7 +75,7 @@ async fn a_connection_cut_mid_body_is_a_transport_error() {
         let _ = stream.shutdown(std::net::Shutdown::Both);
     });
     let err = client(&base).monitors_runs_list("m").send().await.unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -84,7 +84,7 @@ async fn garbage_instead_of_http_is_a_transport_error() {
         let _ = stream.write_all(b"\x00\x01\x02 this is not HTTP\r\n\r\n");
     });
     let err = client(&base).monitors_runs_list("m").send().await.unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
 
 #[tokio::test]

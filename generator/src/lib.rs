@@ -125,6 +125,13 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
     for (file, contents) in format_in_parallel(&emit::Emitter::new(&api, &settings), &rust_header)? {
         files.push(GeneratedFile { path: PathBuf::from(format!("src/{}", file.name())), contents });
     }
+    for runtime in emit::RUNTIME_FILES {
+        files.push(GeneratedFile {
+            path: PathBuf::from(format!("src/{}", runtime.name)),
+            contents: runtime.contents(&rust_header),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output { files, warnings, operations: api.operations.len(), types: api.types.len() })
 }
 

@@ -38,8 +38,3 @@ fn basics() {
 fn unions() {
     insta::assert_snapshot!(render("unions.yaml", &["src/types.rs", "src/operations.rs"]));
 }
-
-#[test]
-fn runtime() {
-    insta::assert_snapshot!(render("basics.yaml", &["src/client.rs", "src/error.rs"]));
-}

@@ -33,6 +33,17 @@ fn toml_string(s: &str) -> String {
     out
 }
 
+/// The `[dependencies]` lines, in name order: the runtime's (see
+/// [`super::runtime::RUNTIME_DEPENDENCIES`]) and `chrono`, which generated types use for
+/// dates.
+fn dependencies() -> String {
+    let mut lines =
+        vec!["chrono = { version = \"0.4.38\", default-features = false, features = [\"clock\", \"serde\", \"std\"] }"];
+    lines.extend(super::runtime::RUNTIME_DEPENDENCIES);
+    lines.sort_unstable();
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
 pub fn manifest(s: &ManifestSettings<'_>) -> String {
     let title = if s.api_title.trim().is_empty() { "an HTTP" } else { s.api_title.trim() };
     let description =
@@ -49,21 +60,14 @@ pub fn manifest(s: &ManifestSettings<'_>) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         chrono = {{ version = \"0.4.38\", default-features = false, features = [\"clock\", \"serde\", \"std\"] }}\n\
-         fastrand = \"2\"\n\
-         futures = \"0.3\"\n\
-         percent-encoding = \"2\"\n\
-         reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n\
-         serde_path_to_error = \"0.1\"\n\
-         tokio = {{ version = \"1\", features = [\"time\"] }}\n\
+         {dependencies}\
          \n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         header = s.header,
         name = toml_string(s.crate_name),
         version = toml_string(s.crate_version),
+        dependencies = dependencies(),
     );
     match s.layout {
         Layout::WorkspaceMember => out.push_str("wiremock = \"0.6\"\n"),

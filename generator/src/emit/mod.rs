@@ -12,9 +12,10 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, ParamLocation, PathPart, ResponseBody, TypeKind, TypeRef};
+use crate::model::{Api, Auth, ParamLocation, PathPart, TypeKind, TypeRef};
 
 pub use manifest::{manifest, Layout, ManifestSettings};
+pub use runtime::{RuntimeFile, RUNTIME_FILES};
 
 /// An identifier from a name the model made valid; `r#` names become raw identifiers.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -31,33 +32,29 @@ pub struct EmitSettings<'a> {
     pub crate_ident: &'a str,
 }
 
-/// The Rust source files of a generated client.
+/// The Rust source files of a generated client that are emitted from the model (the
+/// runtime's are copied: see [`runtime::RUNTIME_FILES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceFile {
     Lib,
-    Client,
-    Error,
     Operations,
     Types,
 }
 
 impl SourceFile {
-    pub const ALL: [SourceFile; 5] =
-        [SourceFile::Lib, SourceFile::Client, SourceFile::Error, SourceFile::Operations, SourceFile::Types];
+    pub const ALL: [SourceFile; 3] = [SourceFile::Lib, SourceFile::Operations, SourceFile::Types];
 
     /// The file's path under `src/`.
     pub fn name(self) -> &'static str {
         match self {
             SourceFile::Lib => "lib.rs",
-            SourceFile::Client => "client.rs",
-            SourceFile::Error => "error.rs",
             SourceFile::Operations => "operations.rs",
             SourceFile::Types => "types.rs",
         }
     }
 }
 
-/// The Rust sources of the client, as `(path under src/, tokens)`.
+/// The emitted Rust sources of the client, as `(path under src/, tokens)`.
 pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenStream)> {
     let emitter = Emitter::new(api, settings);
     SourceFile::ALL.iter().map(|f| (f.name(), emitter.file(*f))).collect()
@@ -83,9 +80,7 @@ impl<'a> Emitter<'a> {
 
     pub fn file(&self, file: SourceFile) -> TokenStream {
         match file {
-            SourceFile::Lib => lib_module(self.api, self.settings.crate_ident),
-            SourceFile::Client => runtime::client_module(&runtime_settings(self.api, self.settings)),
-            SourceFile::Error => runtime::error_module(),
+            SourceFile::Lib => lib_module(self.api, self.settings),
             SourceFile::Operations => operations::operations_module(&self.api.operations, &self.enums),
             SourceFile::Types => types::types_module(&self.api.types),
         }
@@ -95,8 +90,6 @@ impl<'a> Emitter<'a> {
         match file {
             SourceFile::Operations => 1 + self.api.operations.len(),
             SourceFile::Types => 2 + self.api.types.len(),
-            SourceFile::Client => runtime::CLIENT_PARTS,
-            SourceFile::Error => runtime::ERROR_PARTS,
             SourceFile::Lib => 1,
         }
     }
@@ -113,32 +106,84 @@ impl<'a> Emitter<'a> {
                 i if i <= self.api.types.len() => types::type_def(&self.api.types[i - 1]),
                 _ => types::types_helpers(&self.api.types),
             },
-            SourceFile::Client => runtime::client_part(&runtime_settings(self.api, self.settings), index),
-            SourceFile::Error => runtime::error_part(index),
             SourceFile::Lib => self.file(file),
         }
     }
 }
 
-/// Does some operation have this kind of response body (alone or for one status)?
-fn uses(api: &Api, body: &ResponseBody) -> bool {
-    api.operations.iter().any(|o| o.response.bodies().contains(&body))
-}
-
-fn runtime_settings<'a>(api: &'a Api, settings: &EmitSettings<'a>) -> runtime::RuntimeSettings<'a> {
-    runtime::RuntimeSettings {
-        default_base_url: api.default_base_url.as_deref(),
-        auth: api.auth.as_ref(),
-        api_key_env: settings.api_key_env,
-        uses_header_params: api.operations.iter().any(|o| o.params.iter().any(|p| p.location == ParamLocation::Header)),
-        uses_empty: uses(api, &ResponseBody::Empty),
-        uses_text: uses(api, &ResponseBody::Text),
-        uses_bytes: uses(api, &ResponseBody::Binary),
-        uses_per_status: api.operations.iter().any(|o| matches!(o.response, ResponseBody::PerStatus { .. })),
+/// How the spec says the API key is sent, in words for the docs and as the runtime's
+/// `AuthScheme`.
+fn auth_scheme(auth: Option<&Auth>) -> (String, TokenStream) {
+    match auth {
+        Some(Auth::ApiKeyHeader { header }) => {
+            let lower = header.to_ascii_lowercase();
+            (format!("in the header `{header}`"), quote!(Some(client::AuthScheme::Header(#lower))))
+        }
+        Some(Auth::ApiKeyQuery { name }) => {
+            (format!("as the query parameter `{name}`"), quote!(Some(client::AuthScheme::Query(#name))))
+        }
+        Some(Auth::Bearer) => ("as `Authorization: Bearer`".to_owned(), quote!(Some(client::AuthScheme::Bearer))),
+        None => ("not at all: the spec declares no scheme the client applies itself".to_owned(), quote!(None)),
     }
 }
 
-fn lib_module(api: &Api, crate_ident: &str) -> TokenStream {
+/// The generated crate's `API` constant (what the spec says about reaching the API, the one
+/// thing the runtime modules read from the crate) and the `Client` constructors that fit it.
+fn api_info(api: &Api, api_key_env: &str) -> TokenStream {
+    let base_url = match &api.default_base_url {
+        Some(url) => quote!(Some(#url)),
+        None => quote!(None),
+    };
+    let (auth_words, auth) = auth_scheme(api.auth.as_ref());
+    let server = match &api.default_base_url {
+        Some(url) => format!("the server is `{url}`"),
+        None => "the spec names no absolute server URL, so `ClientBuilder::base_url` must be called".to_owned(),
+    };
+    let key_source = if api.auth.is_some() {
+        format!("; it is read from `{api_key_env}` when none is given")
+    } else {
+        String::new()
+    };
+    let doc = docs::own(&format!(
+        "What the spec says about reaching the API: {server}; the API key is sent {auth_words}{key_source}."
+    ));
+    let constructors = if api.auth.is_some() {
+        let from_env_doc = format!(" A client for the default server that reads its API key from `{api_key_env}`.");
+        quote! {
+            /// A client for the default server that authenticates with `api_key`.
+            pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+                Self::builder().api_key(api_key).build()
+            }
+
+            #[doc = #from_env_doc]
+            pub fn from_env() -> Result<Self, Error> {
+                Self::builder().build()
+            }
+        }
+    } else {
+        quote! {
+            /// A client for the default server.
+            pub fn new() -> Result<Self, Error> {
+                Self::builder().build()
+            }
+        }
+    };
+    quote! {
+        #doc
+        pub const API: client::ApiInfo = client::ApiInfo {
+            default_base_url: #base_url,
+            auth: #auth,
+            api_key_env: #api_key_env,
+        };
+
+        impl Client {
+            #constructors
+        }
+    }
+}
+
+fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
+    let crate_ident = settings.crate_ident;
     let title = if api.title.trim().is_empty() { "API".to_owned() } else { api.title.trim().to_owned() };
     let mut text = format!("Typed client for the {title} API (version {}).", api.version);
     if let Some(d) = &api.description {
@@ -154,6 +199,7 @@ fn lib_module(api: &Api, crate_ident: &str) -> TokenStream {
         text.push_str(&example);
         text.push_str("```");
     }
+    let api_info = api_info(api, settings.api_key_env);
     let crate_doc = text.lines().map(|l| {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
@@ -164,10 +210,13 @@ fn lib_module(api: &Api, crate_ident: &str) -> TokenStream {
         pub mod client;
         pub mod error;
         pub mod operations;
+        pub mod paging;
         pub mod types;
 
-        pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy};
-        pub use error::{ApiError, DecodeError, Error};
+        pub use client::{ApiResponse, Client, ClientBuilder, Redirects, RetryPolicy};
+        pub use error::{ApiError, DecodeError, Error, RedirectError};
+
+        #api_info
     }
 }
 

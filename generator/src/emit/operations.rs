@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::{doc, doc_sections, own};
 use super::ident;
 use super::types::{rust_type, Scope};
-use crate::model::{Media, Operation, ParamLocation, Parameter, PathPart, ResponseBody, TypeRef};
+use crate::model::{Media, Operation, Pagination, ParamLocation, Parameter, PathPart, ResponseBody, TypeRef};
 
 /// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
 pub fn operations_module(ops: &[Operation], enums: &BTreeSet<String>) -> TokenStream {
@@ -45,24 +45,24 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let stream_use = if ops.iter().any(|o| o.pagination.is_some()) {
-        quote!(
-            use futures::stream::{BoxStream, StreamExt};
-        )
-    } else {
+    // Every operation uses these; with none, nothing is imported.
+    let common_use = if ops.is_empty() {
         TokenStream::new()
+    } else {
+        quote! {
+            use reqwest::header::HeaderMap;
+            use reqwest::Method;
+
+            use crate::client::{ApiResponse, Client, Request};
+            use crate::error::Error;
+        }
     };
     quote! {
         //! Request builders, one per operation. Start one with the matching [`Client`] method,
         //! set optional parameters, then `send()` it.
 
         #header_use
-        #stream_use
-        use reqwest::header::HeaderMap;
-        use reqwest::Method;
-
-        use crate::client::{self, ApiResponse, Client, Request};
-        use crate::error::Error;
+        #common_use
         #types_use
     }
 }
@@ -365,7 +365,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             let p = &op.params[*i];
             let json = &p.name;
             let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', enums);
-            quote!(client::push_path_param(&mut path, #json, #text)?;)
+            quote!(crate::client::push_path_param(&mut path, #json, #text)?;)
         }
     });
     // Required parameters are read from the builder's field, optional ones from `value`
@@ -429,7 +429,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         let lower = p.name.to_ascii_lowercase();
         with_place(p, &|place| {
             let text = to_str(&p.ty, place, json, ',', enums);
-            quote!(headers.insert(HeaderName::from_static(#lower), client::header_value(#json, #text)?);)
+            quote!(headers.insert(HeaderName::from_static(#lower), crate::client::header_value(#json, #text)?);)
         })
     });
     let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
@@ -448,59 +448,8 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     // Every required parameter is an argument; a spec decides how many there are.
     let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
-    let stream = op.pagination.as_ref().map(|pg| {
-        let item = rust_type(&pg.item, Scope::Sibling);
-        let data = ident(&pg.data_field);
-        let has_more = ident(&pg.has_more_field);
-        let next_cursor = ident(&pg.next_cursor_field);
-        let cursor = ident(&op.params[pg.cursor_param].rust_name);
-        let next = match pg.next_cursor_options {
-            0 => quote!(Some(page.#next_cursor)),
-            1 => quote!(page.#next_cursor),
-            _ => quote!(page.#next_cursor.flatten()),
-        };
-        let limit_note = match pg.limit_param {
-            Some(i) => format!("\nThe page size is the `{}` set on this request.", op.params[i].name),
-            None => String::new(),
-        };
-        let stream_doc = own(&format!(
-            "Every item of every page, as a stream: pages are fetched one at a time as the\n\
-             stream is read, following the cursor until the server says there are no more.{limit_note}\n\
-             The stream ends after the first error, which it yields."
-        ));
-        quote! {
-            #stream_doc
-            pub fn into_stream(self) -> BoxStream<'static, Result<#item, Error>> {
-                let start = (Some(self), std::collections::VecDeque::new(), None);
-                futures::stream::unfold(start, |(mut next, mut buffer, mut failure)| async move {
-                    loop {
-                        if let Some(item) = buffer.pop_front() {
-                            return Some((Ok(item), (next, buffer, failure)));
-                        }
-                        if let Some(err) = failure.take() {
-                            return Some((Err(err), (None, buffer, None)));
-                        }
-                        let request: Self = next.take()?;
-                        let page = match request.clone().send().await {
-                            Ok(page) => page.into_inner(),
-                            Err(err) => return Some((Err(err), (None, buffer, None))),
-                        };
-                        buffer.extend(page.#data);
-                        if page.#has_more {
-                            match #next {
-                                Some(cursor) if request.#cursor.as_deref() == Some(cursor.as_str()) => {
-                                    failure = Some(Error::Pagination(format!("the server sent the cursor {cursor:?} twice")));
-                                }
-                                Some(cursor) if !cursor.is_empty() => next = Some(request.#cursor(cursor)),
-                                _ => {}
-                            }
-                        }
-                    }
-                })
-                .boxed()
-            }
-        }
-    });
+    let stream = op.pagination.as_ref().map(|pg| paged(op, pg));
+    let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg));
 
     quote! {
         #response_enum
@@ -532,12 +481,16 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                     headers,
                     body,
                     idempotent: #idempotent,
+                    accept: None,
+                    timeout: None,
                 };
                 #decode
             }
 
             #stream
         }
+
+        #paged_impl
 
         impl Client {
             #method_doc
@@ -550,6 +503,67 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                     client: self.clone(),
                     #(#inits)*
                 }
+            }
+        }
+    }
+}
+
+/// `into_stream`, the request builder's way to every item of a cursor-paged listing.
+fn paged(op: &Operation, pg: &Pagination) -> TokenStream {
+    let item = rust_type(&pg.item, Scope::Sibling);
+    let limit_note = match pg.limit_param {
+        Some(i) => format!("\nThe page size is the `{}` set on this request.", op.params[i].name),
+        None => String::new(),
+    };
+    let stream_doc = own(&format!(
+        "Every item of every page, as a stream: pages are fetched one at a time as the\n\
+         stream is read, following the cursor until the server says there are no more.{limit_note}\n\
+         The stream ends after the first error, which it yields (see\n\
+         [`crate::paging::cursor_stream`] for the errors paging itself can give)."
+    ));
+    quote! {
+        #stream_doc
+        pub fn into_stream(self) -> futures::stream::BoxStream<'static, Result<#item, Error>> {
+            crate::paging::cursor_stream(self)
+        }
+    }
+}
+
+/// The request builder as a [`CursorPaged`](crate::paging) listing for the runtime's
+/// generic stream: how to read its cursor, set another, and split a page.
+fn paged_impl(op: &Operation, pg: &Pagination) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let item = rust_type(&pg.item, Scope::Sibling);
+    let data = ident(&pg.data_field);
+    let has_more = ident(&pg.has_more_field);
+    let next_cursor = ident(&pg.next_cursor_field);
+    let cursor = ident(&op.params[pg.cursor_param].rust_name);
+    let next = match pg.next_cursor_options {
+        0 => quote!(Some(page.#next_cursor)),
+        1 => quote!(page.#next_cursor),
+        _ => quote!(page.#next_cursor.flatten()),
+    };
+    quote! {
+        impl crate::paging::CursorPaged for #builder {
+            type Item = #item;
+
+            fn client(&self) -> &Client {
+                &self.client
+            }
+
+            fn page_cursor(&self) -> Option<&str> {
+                self.#cursor.as_deref()
+            }
+
+            fn at_cursor(self, cursor: String) -> Self {
+                self.#cursor(cursor)
+            }
+
+            fn fetch_page(self) -> futures::future::BoxFuture<'static, Result<crate::paging::Page<#item>, Error>> {
+                Box::pin(async move {
+                    let page = self.send().await?.into_inner();
+                    Ok(crate::paging::Page { items: page.#data, has_more: page.#has_more, next_cursor: #next })
+                })
             }
         }
     }
