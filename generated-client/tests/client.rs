@@ -457,3 +457,61 @@ async fn the_stream_stops_at_the_first_error_and_at_a_repeated_cursor() {
     assert_eq!(items.len(), 3, "two pages of one item, then the error");
     assert!(matches!(items[2], Err(Error::Pagination(_))));
 }
+
+/// The `list_runs` flow pointed at a server that redirects to another host: the key must
+/// not reach it (reqwest alone would have sent `x-api-key` along).
+#[tokio::test]
+async fn a_redirect_to_another_host_gets_no_api_key() {
+    let api = MockServer::start().await;
+    let listener = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    let other = MockServer::builder().listener(listener).start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/stolen", other.uri())))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![], None)))
+        .mount(&other)
+        .await;
+    let err = client(&api).monitors_runs_list("m").send().await.unwrap_err();
+    let Error::Redirect(redirect) = &err else { panic!("{err:?}") };
+    assert_eq!(redirect.status.as_u16(), 302);
+    assert_eq!(redirect.target_origin, other.uri());
+    assert!(!err.to_string().contains(KEY));
+    assert!(other.received_requests().await.unwrap().is_empty());
+
+    // Allowed to follow, it goes without the key.
+    let follow = Client::builder()
+        .api_key(KEY)
+        .base_url(api.uri())
+        .redirects(exa_websets::Redirects::AnyOriginWithoutCredentials)
+        .build()
+        .unwrap();
+    follow.monitors_runs_list("m").send().await.unwrap();
+    let received = other.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert!(!received[0].headers.contains_key("x-api-key"));
+}
+
+/// A server whose cursors cycle (`c1 -> c2 -> c1`) ends the stream with a pagination
+/// error after each page was read once.
+#[tokio::test]
+async fn cycling_cursors_end_the_stream_with_an_error() {
+    let server = MockServer::start().await;
+    for (cursor, next) in [(None, "c1"), (Some("c1"), "c2"), (Some("c2"), "c1")] {
+        let mut mock = Mock::given(method("GET"));
+        if let Some(cursor) = cursor {
+            mock = mock.and(query_param("cursor", cursor));
+        }
+        let id = cursor.unwrap_or("first");
+        let body = json!({"data": [run(id, "completed")], "hasMore": true, "nextCursor": next});
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .with_priority(if cursor.is_some() { 1 } else { 2 })
+            .mount(&server)
+            .await;
+    }
+    let results: Vec<_> = client(&server).monitors_runs_list("m").into_stream().collect().await;
+    assert_eq!(results.len(), 4, "three runs, then the error");
+    assert!(matches!(results.last(), Some(Err(Error::Pagination(_)))), "{results:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}

@@ -9,7 +9,7 @@ use support::serve;
 
 #[test]
 fn without_a_server_in_the_spec_a_base_url_is_required() {
-    assert_eq!(fixture_awkward::client::DEFAULT_BASE_URL, None);
+    assert_eq!(fixture_awkward::API.default_base_url, None);
     let err = Client::new("k3y").unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
 }

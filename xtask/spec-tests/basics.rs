@@ -116,7 +116,7 @@ fn absent_null_and_present_values_round_trip_as_they_came() {
 
 #[test]
 fn the_default_base_url_fills_in_server_variables() {
-    assert_eq!(fixture_basics::client::DEFAULT_BASE_URL, Some("https://eu.example.com/api/"));
+    assert_eq!(fixture_basics::API.default_base_url, Some("https://eu.example.com/api/"));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use fixture_components::types::{Pet, UpdatePetMode};
-use fixture_components::{Client, RetryPolicy};
+use fixture_components::{Client, Error, RetryPolicy};
 use futures::StreamExt;
 use support::{serve, Server};
 
@@ -23,7 +23,7 @@ fn client(server: &Server) -> Client {
 const PET: &str = r#"{"id": "3f0c", "petType": "dog", "name": "Rex"}"#;
 
 #[tokio::test]
-async fn the_stream_ends_on_an_absent_or_null_next_cursor() {
+async fn the_stream_ends_with_an_error_on_a_null_next_cursor_with_has_more() {
     let server = serve(vec![
         (
             200,
@@ -36,8 +36,12 @@ async fn the_stream_ends_on_an_absent_or_null_next_cursor() {
             r#"{"data": [{"id": "2", "petType": "cat", "name": "B"}], "hasMore": true, "nextCursor": null}"#,
         ),
     ]);
-    let pets: Vec<Pet> = client(&server).list_pets().page_size(1).into_stream().map(Result::unwrap).collect().await;
+    let results: Vec<_> = client(&server).list_pets().page_size(1).into_stream().collect().await;
+    let pets: Vec<&Pet> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     assert_eq!(pets.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+    // hasMore with a null cursor contradicts itself: the stream says so rather than
+    // ending as if the listing were complete.
+    assert!(matches!(results.last(), Some(Err(Error::Pagination(_)))), "{results:?}");
     let requests = server.requests.lock().unwrap();
     assert_eq!(requests.len(), 2, "a null cursor ends the listing even though hasMore is true");
     assert!(requests[0].starts_with("GET /pets?page_size=1 HTTP/1.1"), "{}", requests[0]);

@@ -143,3 +143,26 @@ async fn an_absolute_cursor_or_path_value_cannot_aim_the_credential_elsewhere() 
     }
     assert!(other.seen().is_empty());
 }
+
+#[tokio::test]
+async fn https_to_http_on_the_same_host_and_port_is_another_origin() {
+    // The redirect points from `https://localhost:A` to `http://localhost:B`, where a
+    // plain-HTTP server listens: same host name, but the scheme (and port) differ.
+    let plain = Server::start("127.0.0.1", |_, _| json(200, "{}")).await;
+    for (kind, builder) in credential_kinds() {
+        let target = format!("http://localhost:{}/downgraded", plain.addr.port());
+        let (api, cert) = Server::start_tls(move |_, _| response(302, &[("location", &target)], "")).await;
+        let trust = reqwest::Client::builder().add_root_certificate(reqwest::Certificate::from_der(&cert).unwrap());
+        let client = builder
+            .base_url(format!("https://localhost:{}/v1/", api.addr.port()))
+            .http_client(trust)
+            .retry_policy(RetryPolicy::never())
+            .build()
+            .unwrap();
+        let err = get(&client, "/things").await.expect_err("a downgrade is refused");
+        let Error::Redirect(redirect) = &err else { panic!("{kind}: {err:?}") };
+        assert_eq!(redirect.target_origin, format!("http://localhost:{}", plain.addr.port()));
+        assert!(carries_secret(&api.seen()[0].text()), "{kind}: the HTTPS origin got the credential");
+    }
+    assert!(plain.seen().is_empty(), "the plain-HTTP server received {:?}", plain.seen());
+}

@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -70,6 +70,29 @@ pub struct Server {
 
 impl Server {
     pub async fn start(host: &str, handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> Server {
+        Self::listen(host, None, handler).await
+    }
+
+    /// An HTTPS server for `localhost` with a fresh self-signed certificate, returned
+    /// for the client to trust.
+    pub async fn start_tls(handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> (Server, Vec<u8>) {
+        use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+        let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+        let cert = certified.cert.der().clone();
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
+        let config = tokio_rustls::rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert.clone()], key)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        (Self::listen("127.0.0.1", Some(acceptor), handler).await, cert.to_vec())
+    }
+
+    async fn listen(
+        host: &str,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+        handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind((host, 0)).await.expect("bind a loopback port");
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -78,7 +101,20 @@ impl Server {
         tokio::spawn(async move {
             let mut connection = 0;
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, connection, log.clone(), handler.clone()));
+                let (log, handler) = (log.clone(), handler.clone());
+                match &tls {
+                    Some(acceptor) => {
+                        let acceptor = acceptor.clone();
+                        tokio::spawn(async move {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                serve(stream, connection, log, handler).await;
+                            }
+                        });
+                    }
+                    None => {
+                        tokio::spawn(serve(stream, connection, log, handler));
+                    }
+                }
                 connection += 1;
             }
         });
@@ -94,7 +130,12 @@ impl Server {
     }
 }
 
-async fn serve(mut stream: TcpStream, connection: usize, log: Arc<Mutex<Vec<Seen>>>, handler: Arc<Handler>) {
+async fn serve(
+    mut stream: impl AsyncRead + AsyncWrite + Unpin,
+    connection: usize,
+    log: Arc<Mutex<Vec<Seen>>>,
+    handler: Arc<Handler>,
+) {
     let mut buffer = Vec::new();
     loop {
         let head_end = loop {
