@@ -3,6 +3,7 @@
 //! The stages, each a module that can be used and tested alone:
 //!
 //! 1. [`load`](mod@load): YAML or JSON text to a JSON value tree.
+//!    [`validate`](mod@validate) then checks it as written: typos, unknown types and locations.
 //! 2. [`normalize`](mod@normalize): OpenAPI 3.1 spellings rewritten into the 3.0 shape `openapiv3` reads.
 //! 3. [`model`](mod@model): the `openapiv3` document lowered to an intermediate model of operations
 //!    and types, with every Rust name decided.
