@@ -93,7 +93,7 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Drift>> {
     Ok(drifts)
 }
 
-/// Why [`write`] did not bring the crate up to date.
+/// Why [`write()`] did not bring the crate up to date.
 #[derive(Debug)]
 pub enum WriteError {
     /// These files exist, do not carry the `@generated` header, and would have been replaced.

@@ -249,6 +249,15 @@ paths:
     }
 
     #[test]
+    fn crlf_line_endings_give_the_same_positions() {
+        let (lf, crlf) = (Positions::of_text(YAML), Positions::of_text(&YAML.replace('\n', "\r\n")));
+        for pointer in ["/openapi", "/paths/~1v0~1things/get/parameters/0/in", "/paths/~1v0~1things/get/responses/200"]
+        {
+            assert_eq!(lf.get(pointer), crlf.get(pointer), "{pointer}");
+        }
+    }
+
+    #[test]
     fn places_the_text_lacks_fall_back_to_the_nearest_enclosing_node() {
         let p = Positions::of_text(YAML);
         assert_eq!(p.get("/paths/~1v0~1things/get/parameters/0/schema"), None);
