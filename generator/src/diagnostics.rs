@@ -119,22 +119,25 @@ pub struct Error {
     pub location: Location,
     /// What is wrong, and where possible what to write instead.
     pub message: String,
+    /// Warnings found before the error stopped the work. They are often its cause (a misspelt
+    /// keyword that left a required field missing), so they are worth showing with it.
+    pub warnings: Vec<Warning>,
 }
 
 impl Error {
     /// An error about the place at JSON pointer `pointer`.
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { location: Location::pointer(pointer), message: message.into() }
+        Error { location: Location::pointer(pointer), message: message.into(), warnings: Vec::new() }
     }
 
     /// An error about the input as a whole.
     pub fn document(message: impl Into<String>) -> Self {
-        Error { location: Location::document(), message: message.into() }
+        Error { location: Location::document(), message: message.into(), warnings: Vec::new() }
     }
 
     /// An error at a line and column of the text.
     pub fn at_text(line: usize, column: usize, message: impl Into<String>) -> Self {
-        Error { location: Location::text(line, column), message: message.into() }
+        Error { location: Location::text(line, column), message: message.into(), warnings: Vec::new() }
     }
 
     /// This error, naming `file` when its location names no file yet.

@@ -93,9 +93,19 @@ pub fn model_of(spec_text: &str) -> Result<(model::Api, Vec<Warning>), Error> {
     // The index is built only when there is something to place.
     let mut positions: Option<load::Positions> = None;
     let mut place = |location: &mut Location| {
-        if let (None, Some(pointer)) = (location.position, &location.pointer) {
-            let index = positions.get_or_insert_with(|| load::Positions::of_text(spec_text));
-            location.position = index.locate(pointer);
+        if location.position.is_some() {
+            return;
+        }
+        let index = positions.get_or_insert_with(|| load::Positions::of_text(spec_text));
+        match &location.pointer {
+            Some(pointer) => location.position = index.locate(pointer),
+            // About the document as a whole: its top, when it has one.
+            None => {
+                if let Some(top) = index.get("") {
+                    location.pointer = Some(String::new());
+                    location.position = Some(top);
+                }
+            }
         }
     };
     let mut warnings = diags.into_warnings();
@@ -106,6 +116,7 @@ pub fn model_of(spec_text: &str) -> Result<(model::Api, Vec<Warning>), Error> {
         Ok(api) => Ok((api, warnings)),
         Err(mut e) => {
             place(&mut e.location);
+            e.warnings = warnings;
             Err(e)
         }
     }

@@ -37,7 +37,7 @@ pub fn parse(text: &str) -> Result<Value, Error> {
             Some(l) => Location::text(l.line(), l.column()),
             None => Location::document(),
         };
-        Error { location, message: format!("not valid YAML: {e}") }
+        Error { location, message: format!("not valid YAML: {e}"), warnings: Vec::new() }
     })?;
     let value = yaml_to_json(yaml, "")?;
     if !value.is_object() {

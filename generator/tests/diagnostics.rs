@@ -114,6 +114,22 @@ fn errors_from_reading_the_document_name_the_inner_place() {
     assert_eq!(e.location.pointer.as_deref(), Some("/paths/~1v0~1things~1{id}/get"), "{e}");
     assert_eq!(e.location.position, at(5, 5));
     assert!(e.message.contains("missing field `responses`"), "{e}");
+    let e = error_of(&SPEC.replace("      responses:", "      respones:"));
+    assert!(e.message.contains("missing field `responses`"), "{e}");
+    let w: Vec<String> = e.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        w,
+        ["warning: 15:7: #/paths/\"/v0/things/{id}\"/get/respones: unknown keyword `respones` in an operation; it \
+          is ignored (did you mean \"responses\"?)"],
+        "the warning that explains the error comes with it"
+    );
+}
+
+#[test]
+fn errors_about_the_whole_document_point_at_its_top() {
+    let e = error_of("\n# no version\ninfo: {title: T, version: '1'}\n");
+    assert_eq!(e.location.position, at(3, 1), "{e}");
+    assert!(e.message.contains("openapi"), "{e}");
 }
 
 #[test]

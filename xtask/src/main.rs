@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use generator::diagnostics::Severity;
 use generator::{Layout, Options, Warning};
 use xtask::{repo_options, repo_root, REPO_CRATE_DIR, REPO_SPEC};
 
@@ -160,9 +161,12 @@ fn codegen(args: &CodegenArgs) -> Result<(), Failure> {
         Some(_) => standalone_options(args, &spec, &out, &text),
         None => repo_options(),
     };
-    let output = generator::generate(&text, &options).map_err(|e| e.or_file(&spec).to_string())?;
-
     let show = |w: &Warning| eprintln!("{}", w.clone().or_file(&spec));
+    let output = generator::generate(&text, &options).map_err(|e| {
+        e.warnings.iter().filter(|w| args.verbose || w.severity == Severity::Warning).for_each(show);
+        e.or_file(&spec).to_string()
+    })?;
+
     if !args.check || args.verbose {
         output.warnings.iter().for_each(show);
     }

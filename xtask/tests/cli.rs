@@ -174,6 +174,10 @@ fn typos_are_reported_with_line_column_and_pointer() {
         ) && err.contains("1 warning above"),
         "{err}"
     );
+    let (code, err) = run("responses.yaml", SPEC.replace("      responses:", "      respones:"));
+    assert_eq!(code, Some(1));
+    let (warning, error) = (err.find("warning: DIR/responses.yaml:8:7:"), err.find("error: DIR/responses.yaml:5:5:"));
+    assert!(warning.is_some() && warning < error, "the typo is shown with the error it causes: {err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
