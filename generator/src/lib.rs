@@ -3,6 +3,7 @@
 //! The stages, each a module that can be used and tested alone:
 //!
 //! 1. [`load`](mod@load): YAML or JSON text to a JSON value tree.
+//!    [`validate`](mod@validate) then checks it as written: typos, unknown types and locations.
 //! 2. [`normalize`](mod@normalize): OpenAPI 3.1 spellings rewritten into the 3.0 shape `openapiv3` reads.
 //! 3. [`model`](mod@model): the `openapiv3` document lowered to an intermediate model of operations
 //!    and types, with every Rust name decided.
@@ -19,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod normalize;
+pub mod validate;
 
 use std::path::PathBuf;
 
@@ -50,14 +52,17 @@ pub struct GeneratedFile {
 #[derive(Debug)]
 pub struct Output {
     pub files: Vec<GeneratedFile>,
+    /// Things the user can act on.
     pub warnings: Vec<Warning>,
+    /// Background information, such as tags used but not declared (`--verbose` shows them).
+    pub notes: Vec<Warning>,
     /// Counts for reports.
     pub operations: usize,
     pub types: usize,
 }
 
 /// Checks a crate name the way Cargo does (ASCII letters, digits, `-`, `_`; a letter first).
-fn check_crate_name(name: &str) -> Result<(), Error> {
+pub fn check_crate_name(name: &str) -> Result<(), Error> {
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && name.len() <= 64;
@@ -70,7 +75,8 @@ fn check_crate_name(name: &str) -> Result<(), Error> {
     }
 }
 
-fn check_env_name(name: &str) -> Result<(), Error> {
+/// Checks that `name` can name an environment variable (ASCII letters, digits and `_`).
+pub fn check_env_name(name: &str) -> Result<(), Error> {
     if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         Ok(())
     } else {
@@ -78,26 +84,113 @@ fn check_env_name(name: &str) -> Result<(), Error> {
     }
 }
 
-/// Stages 1 to 3: spec text to the intermediate model.
+/// Stages 1 to 3: spec text to the intermediate model, with the warnings and notes found on the
+/// way (see [`diagnostics::Severity`]). Every warning and the error, if any, carry the line and
+/// column of their place in `spec_text` as well as its JSON pointer.
 pub fn model_of(spec_text: &str) -> Result<(model::Api, Vec<Warning>), Error> {
     let mut diags = diagnostics::Diagnostics::default();
+    let result = model_stages(spec_text, &mut diags);
+    // The index is built only when there is something to place.
+    let mut positions: Option<load::Positions> = None;
+    let mut place = |location: &mut Location| {
+        if location.position.is_some() {
+            return;
+        }
+        let index = positions.get_or_insert_with(|| load::Positions::of_text(spec_text));
+        match &location.pointer {
+            Some(pointer) => location.position = index.locate(pointer),
+            // About the document as a whole: its top, when it has one.
+            None => {
+                if let Some(top) = index.get("") {
+                    location.pointer = Some(String::new());
+                    location.position = Some(top);
+                }
+            }
+        }
+    };
+    let mut warnings = diags.into_warnings();
+    for w in &mut warnings {
+        place(&mut w.location);
+    }
+    match result {
+        Ok(api) => Ok((api, warnings)),
+        Err(mut e) => {
+            place(&mut e.location);
+            e.warnings = warnings;
+            Err(e)
+        }
+    }
+}
+
+fn model_stages(spec_text: &str, diags: &mut diagnostics::Diagnostics) -> Result<model::Api, Error> {
     let mut doc = load::parse(spec_text)?;
-    normalize::normalize(&mut doc, &mut diags)?;
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
-        let pointer: String = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-                serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
-                serde_path_to_error::Segment::Unknown => None,
-            })
-            .fold(String::new(), |p, s| diagnostics::pointer_push(&p, &s));
-        Error::at(pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
-    })?;
-    let api = model::lower(&spec, &mut diags)?;
-    Ok((api, diags.into_warnings()))
+    validate::validate(&doc, diags)?;
+    normalize::normalize(&mut doc, diags)?;
+    let spec: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&doc) {
+        Ok(spec) => spec,
+        Err(e) => {
+            let (pointer, message) = narrow(&doc, pointer_of(e.path()), e.inner().to_string());
+            return Err(Error::at(pointer, format!("not a valid OpenAPI document here: {message}")));
+        }
+    };
+    model::lower(&spec, diags)
+}
+
+/// A `serde_path_to_error` path as a JSON pointer.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    path.iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
+            serde_path_to_error::Segment::Unknown => None,
+        })
+        .fold(String::new(), |p, s| diagnostics::pointer_push(&p, &s))
+}
+
+/// `openapiv3` reads references, parameters and schemas through untagged or internally tagged
+/// enums, which hide where inside them reading failed: the path stops at the enclosing object
+/// and the message says only that no variant matched. Reading the object at `pointer` again as
+/// the type it should be recovers the inner place and the real message, repeatedly.
+fn narrow(doc: &serde_json::Value, mut pointer: String, mut message: String) -> (String, String) {
+    fn read_as<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(v).err().map(|e| (pointer_of(e.path()), e.inner().to_string()))
+    }
+    for _ in 0..32 {
+        let Some(value) = doc.pointer(&pointer) else { break };
+        if value.get("$ref").is_some() {
+            break;
+        }
+        let tokens = diagnostics::pointer_tokens(&pointer);
+        let n = tokens.len();
+        let last = tokens.last().map(String::as_str).unwrap_or("");
+        let parent = if n >= 2 { tokens[n - 2].as_str() } else { "" };
+        let grandparent = if n >= 3 { tokens[n - 3].as_str() } else { "" };
+        let inner = match (grandparent, parent, last) {
+            // `Paths` flattens its map, which hides the entry too.
+            ("", "", "paths") => value.as_object().and_then(|paths| {
+                paths.iter().filter(|(k, _)| !k.starts_with("x-")).find_map(|(k, item)| {
+                    read_as::<openapiv3::PathItem>(item).map(|(p, m)| (diagnostics::pointer_push("", k) + &p, m))
+                })
+            }),
+            (_, "paths" | "pathItems", _) => read_as::<openapiv3::PathItem>(value),
+            (_, "parameters", _) => read_as::<openapiv3::Parameter>(value),
+            (_, "headers", _) => read_as::<openapiv3::Header>(value),
+            (_, "responses", _) => read_as::<openapiv3::Response>(value),
+            (_, "requestBodies", _) | (_, _, "requestBody") => read_as::<openapiv3::RequestBody>(value),
+            ("components", "schemas", _)
+            | (_, "properties" | "allOf" | "anyOf" | "oneOf", _)
+            | (_, _, "schema" | "items" | "not" | "additionalProperties") => read_as::<openapiv3::Schema>(value),
+            _ => None,
+        };
+        let Some((inner_pointer, inner_message)) = inner else { break };
+        message = inner_message;
+        if inner_pointer.is_empty() {
+            break;
+        }
+        pointer.push_str(&inner_pointer);
+    }
+    (pointer, message)
 }
 
 /// Runs every stage: spec text in, crate files out.
@@ -108,7 +201,8 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
         None => format!("{}_API_KEY", heck::ToShoutySnakeCase::to_shouty_snake_case(options.crate_name.as_str())),
     };
     check_env_name(&api_key_env)?;
-    let (api, warnings) = model_of(spec_text)?;
+    let (api, diagnostics) = model_of(spec_text)?;
+    let (notes, warnings) = diagnostics.into_iter().partition(|w| w.severity == diagnostics::Severity::Note);
     let crate_ident = options.crate_name.replace('-', "_");
     let settings = emit::EmitSettings { api_key_env: &api_key_env, crate_ident: &crate_ident };
     let rust_header = format::header(&options.regenerate_command, "//");
@@ -132,7 +226,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output { files, warnings, operations: api.operations.len(), types: api.types.len() })
+    Ok(Output { files, warnings, notes, operations: api.operations.len(), types: api.types.len() })
 }
 
 /// Emits, parses and prints every file, spreading the parts over the machine's cores. Parsing

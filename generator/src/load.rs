@@ -1,30 +1,43 @@
-//! Stage 1: source text (YAML or JSON) to a JSON value tree.
+//! Stage 1: source text (YAML or JSON) to a JSON value tree, and the index that maps a JSON
+//! pointer back to its line and column in the text ([`Positions`]).
 //!
 //! YAML is read into `serde_yaml::Value` first, not straight into `serde_json::Value`, because
 //! YAML allows non-string keys (`200:` for a response code) that JSON's model does not.
 
+mod positions;
+
 use serde_json::{Map, Number, Value};
+
+pub use positions::Positions;
 
 use crate::diagnostics::{Error, Location};
 
+/// Is this text JSON (rather than YAML)? Both parsers and the position index ask the same way.
+fn is_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// The text without a leading byte order mark, which is no part of line 1's columns.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Parses a spec written in YAML or JSON.
 pub fn parse(text: &str) -> Result<Value, Error> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim();
-    if trimmed.is_empty() {
+    let text = without_bom(text);
+    if text.trim().is_empty() {
         return Err(Error::document("the file is empty; expected an OpenAPI document in YAML or JSON"));
     }
-    if trimmed.starts_with('{') {
-        return serde_json::from_str(trimmed).map_err(|e| Error {
-            location: Location::Text { line: e.line(), column: e.column() },
-            message: format!("not valid JSON: {e}"),
-        });
+    if is_json(text) {
+        return serde_json::from_str(text)
+            .map_err(|e| Error::at_text(e.line(), e.column(), format!("not valid JSON: {e}")));
     }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let location = match e.location() {
-            Some(l) => Location::Text { line: l.line(), column: l.column() },
-            None => Location::Document,
+            Some(l) => Location::text(l.line(), l.column()),
+            None => Location::document(),
         };
-        Error { location, message: format!("not valid YAML: {e}") }
+        Error { location, message: format!("not valid YAML: {e}"), warnings: Vec::new() }
     })?;
     let value = yaml_to_json(yaml, "")?;
     if !value.is_object() {
@@ -91,6 +104,12 @@ mod tests {
     }
 
     #[test]
+    fn json_errors_count_lines_from_the_top_of_the_file() {
+        let err = parse("\n\n{\"openapi\": }").unwrap_err();
+        assert_eq!(err.location.position.map(|p| p.line), Some(3), "{err}");
+    }
+
+    #[test]
     fn json_is_read_as_json() {
         let v = parse("{\"openapi\": \"3.1.0\"}").unwrap();
         assert_eq!(v["openapi"], "3.1.0");
@@ -99,12 +118,12 @@ mod tests {
     #[test]
     fn yaml_errors_carry_line_and_column() {
         let err = parse("a: 1\n<<<<<<< HEAD\nb: [\n").unwrap_err();
-        assert!(matches!(err.location, Location::Text { line, .. } if line >= 2), "{err}");
+        assert!(err.location.position.is_some_and(|p| p.line >= 2), "{err}");
     }
 
     #[test]
     fn empty_and_scalar_documents_are_refused() {
-        assert_eq!(parse("  \n").unwrap_err().location, Location::Document);
+        assert_eq!(parse("  \n").unwrap_err().location, Location::document());
         assert!(parse("just a string").unwrap_err().message.contains("top level"));
     }
 }

@@ -74,7 +74,8 @@ pub fn run() -> Result<(), String> {
         };
         let output = generator::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
         let dir = work.join(&name);
-        generator::drift::write(&dir, &output.files).map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+        generator::drift::write(&dir, &output.files, false)
+            .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
         // The workspace's lock file pins the versions already built, so nothing is resolved
         // or compiled anew for each crate.
         let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));

@@ -1,5 +1,6 @@
-//! The command-line contract: exit 0 on success, 1 with a located message on a bad spec or on
-//! drift (with a diff and the command that fixes it), never a panic.
+//! The command-line contract: exit 0 on success; 1 with a located message (file, line, column
+//! and JSON pointer) on a bad spec, on drift (with a diff and the command that fixes it) or
+//! when writing would replace a hand-written file; 2 for wrong arguments; never a panic.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -69,20 +70,160 @@ fn bad_specs_exit_1_with_the_place_named() {
     let o = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("#/paths/~1things~1{id}/get/responses/200/content/application~1json/schema"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: {}:9:63: #/paths/\"/things/{{id}}\"/get/responses/200/content/\"application/json\"/schema: ",
+            spec.display()
+        )),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     assert!(!out.exists(), "nothing is written for a spec that fails");
 
     std::fs::write(&spec, "openapi: 3.1.0\ninfo: [\n").unwrap();
     let o = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(": line 3, column 1: not valid YAML"), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("error: {}:3:1: not valid YAML", spec.display())), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
 
-    let o = xtask(&["codegen", "--spec", "/nonexistent/spec.yaml", "--out", out.to_str().unwrap()]);
+#[test]
+fn argument_errors_exit_2_naming_the_argument_not_the_spec() {
+    let dir = tempfile_dir();
+    let spec = dir.join("tiny.yaml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let (spec_arg, out_arg) = (spec.to_str().unwrap(), dir.join("crate"));
+    let out_arg = out_arg.to_str().unwrap();
+    for (args, expected) in [
+        (vec!["codegen", "--spec", spec_arg, "--out", out_arg, "--name", "My Client"], "'--name <CRATE>'"),
+        (vec!["codegen", "--spec", spec_arg, "--out", out_arg, "--api-key-env", "MY KEY"], "'--api-key-env <VAR>'"),
+        (vec!["codegen", "--spec", "/nonexistent/spec.yaml", "--out", out_arg], "'--spec <FILE>': no such file"),
+        (vec!["codegen", "--spec", spec_arg, "--out", spec_arg], "'--out <DIR>': exists and is not a directory"),
+        (vec!["codegen", "--spec", spec_arg], "--out <DIR>"),
+        (vec!["codegen", "--bogus"], "'--bogus'"),
+        (vec!["codegen", "--check", "--force"], "--force"),
+    ] {
+        let o = xtask(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("error: ") && err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains(&format!("error: {spec_arg}")), "the spec is not blamed: {err}");
+    }
+    assert!(!dir.join("crate").exists());
+    let o = xtask(&["codegen", "--help"]);
+    assert!(o.status.success());
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(help.contains("--force") && help.contains("`Websets` gives `websets-client`"), "{help}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn hand_written_files_are_not_overwritten_without_force() {
+    let dir = tempfile_dir();
+    let spec = dir.join("tiny.yaml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let out = dir.join("mine");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
+    std::fs::write(out.join("src/lib.rs"), "pub fn mine() {}\n").unwrap();
+    let (spec_arg, out_arg) = (spec.to_str().unwrap(), out.to_str().unwrap());
+
+    let o = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
     assert_eq!(o.status.code(), Some(1));
-    let o = xtask(&["codegen", "--bogus"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("usage"), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("Cargo.toml, src/lib.rs") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap(), "pub fn mine() {}\n");
+    assert!(!out.join("src/types.rs").exists(), "nothing is written");
+
+    let o = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().starts_with("// @generated"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn typos_are_reported_with_line_column_and_pointer() {
+    let dir = tempfile_dir();
+    let out = dir.join("crate");
+    let run = |name: &str, text: String| {
+        let spec = dir.join(name);
+        std::fs::write(&spec, text).unwrap();
+        let o = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "t"]);
+        (o.status.code(), stderr(&o).replace(&format!("{}", dir.display()), "DIR"))
+    };
+    let (code, err) = run("in.yaml", SPEC.replace("in: path", "in: pth"));
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains(
+            "error: DIR/in.yaml:7:35: #/paths/\"/things/{id}\"/get/parameters/0/in: `pth` is not a parameter location"
+        ) && err.contains("(did you mean \"path\"?)"),
+        "{err}"
+    );
+    let (code, err) = run("type.yaml", SPEC.replace("id: {type: string}}}", "id: {type: strng}}}"));
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("error: DIR/type.yaml:12:67: #/components/schemas/Thing/properties/id/type: unknown type `strng`"),
+        "{err}"
+    );
+    let (code, err) = run("props.yaml", SPEC.replace("properties:", "propertes:"));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(
+            "warning: DIR/props.yaml:12:43: #/components/schemas/Thing/propertes: unknown keyword `propertes` in a \
+             schema; it is ignored (did you mean \"properties\"?)"
+        ) && err.contains("1 warning above"),
+        "{err}"
+    );
+    let (code, err) = run("responses.yaml", SPEC.replace("      responses:", "      respones:"));
+    assert_eq!(code, Some(1));
+    let (warning, error) = (err.find("warning: DIR/responses.yaml:8:7:"), err.find("error: DIR/responses.yaml:5:5:"));
+    assert!(warning.is_some() && warning < error, "the typo is shown with the error it causes: {err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn quiet_where_nothing_is_wrong() {
+    let dir = tempfile_dir();
+    let spec = dir.join("tagged.yaml");
+    std::fs::write(&spec, SPEC.replace("operationId: things-get", "operationId: things-get\n      tags: [Things]"))
+        .unwrap();
+    let out = dir.join("crate");
+    let (spec_arg, out_arg) = (spec.to_str().unwrap(), out.to_str().unwrap());
+    let o = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(err.lines().count(), 1, "only the summary: {err}");
+    assert!(err.contains("generated 1 operation and 1 type into"), "{err}");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"tiny-client\""), "named after info.title: {manifest}");
+
+    let o = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--verbose"]);
+    assert!(stderr(&o).contains("note: ") && stderr(&o).contains("`Things`"), "{}", stderr(&o));
+
+    // --check does not repeat the warnings generation printed.
+    std::fs::write(&spec, SPEC.replace("properties:", "propertes:")).unwrap();
+    let o = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
+    assert!(stderr(&o).contains("warning: "), "{}", stderr(&o));
+    let o = xtask(&["codegen", "--check", "--spec", spec_arg, "--out", out_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn crlf_checkouts_are_not_drift() {
+    let dir = tempfile_dir();
+    let spec = dir.join("tiny.yaml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let out = dir.join("crate");
+    let (spec_arg, out_arg) = (spec.to_str().unwrap(), out.to_str().unwrap());
+    assert!(xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]).status.success());
+    for file in ["Cargo.toml", "src/lib.rs", "src/types.rs"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        std::fs::write(out.join(file), text.replace('\n', "\r\n")).unwrap();
+    }
+    let o = xtask(&["codegen", "--check", "--spec", spec_arg, "--out", out_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -65,7 +65,7 @@ impl Lower<'_> {
         }
         if !undeclared.is_empty() {
             let list: Vec<String> = undeclared.into_iter().map(|t| format!("`{t}`")).collect();
-            self.diags.warn("/tags", format!("operations use tags that are never declared: {}; tags only group documentation and are otherwise ignored", list.join(", ")));
+            self.diags.note("/tags", format!("operations use tags that are never declared: {}; tags only group documentation and are otherwise ignored", list.join(", ")));
         }
         Ok(ops)
     }
