@@ -80,6 +80,7 @@ impl MonitorsRunsList {
 
 impl crate::paging::CursorPaged for MonitorsRunsList {
     type Item = types::MonitorRun;
+
     fn client(&self) -> &Client {
         &self.client
     }
