@@ -81,6 +81,8 @@ fn param_types(p: &Parameter, enums: &BTreeSet<String>) -> (TokenStream, TokenSt
     match &p.ty {
         TypeRef::String => (ty, quote!(impl Into<String>), true),
         TypeRef::Named(n) if enums.contains(n) => (ty.clone(), quote!(impl Into<#ty>), true),
+        // `.limit(2)` for a `number` parameter, `.count(5u8)` for an `int64` one.
+        TypeRef::Integer(_) | TypeRef::Float(_) => (ty.clone(), quote!(impl Into<#ty>), true),
         _ => (ty.clone(), ty, false),
     }
 }
@@ -432,9 +434,12 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             quote!(headers.insert(HeaderName::from_static(#lower), crate::client::header_value(#json, #text)?);)
         })
     });
-    let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
-    let headers_decl =
-        if has_headers { quote!(let mut headers = HeaderMap::new();) } else { quote!(let headers = HeaderMap::new();) };
+    let headers_decl = quote! {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.extra_headers {
+            crate::client::extra_header(&mut headers, name, value)?;
+        }
+    };
     let idempotent = op.http_method.is_idempotent();
     let (output, decode, response_enum) = response_handling(op);
 
@@ -459,11 +464,20 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             client: Client,
+            extra_headers: Vec<(String, String)>,
             #(#fields)*
         }
 
         impl #builder {
             #(#setters)*
+
+            /// Sends this header too, after the ones the spec describes (a header of the same
+            /// name is then sent twice). A name or value that cannot be sent makes `send` fail
+            /// with [`Error::InvalidParameter`] before anything is sent.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.extra_headers.push((name.into(), value.into()));
+                self
+            }
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
@@ -501,6 +515,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             pub fn #method_name(&self, #(#args),*) -> #builder {
                 #builder {
                     client: self.clone(),
+                    extra_headers: Vec::new(),
                     #(#inits)*
                 }
             }
