@@ -202,7 +202,7 @@ pub enum PathPart {
     Param(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
     Path,
     Query,

@@ -12,6 +12,9 @@ use crate::diagnostics::{pointer_push, Error};
 use crate::model::*;
 use crate::names::{type_name, value_name, Scope};
 
+/// Parameters by name and location (`None` for a cookie), with their pointers.
+type MergedParameters = IndexMap<(String, Option<ParamLocation>), (oa::Parameter, String)>;
+
 impl Lower<'_> {
     pub(super) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
         let declared_tags: BTreeSet<&str> = self.spec.tags.iter().map(|t| t.name.as_str()).collect();
@@ -134,8 +137,26 @@ impl Lower<'_> {
         ptr: &str,
         builder: &str,
     ) -> Result<Vec<Parameter>, Error> {
-        // Operation-level parameters override path-level ones with the same name and place.
-        let mut merged: IndexMap<(String, &'static str), (oa::Parameter, String)> = IndexMap::new();
+        let mut scope = Scope::with_reserved(&crate::names::BUILDER_METHOD_NAMES);
+        let mut out = Vec::new();
+        for ((name, location), (p, p_ptr)) in self.merged_parameters(item, op, ptr)? {
+            let Some(location) = location else {
+                self.diags.warn(&p_ptr, format!("cookie parameter `{name}` is not supported and is not sent"));
+                continue;
+            };
+            if location == ParamLocation::Header && !self.sendable_header(&name, &p_ptr) {
+                continue;
+            }
+            let param = self.parameter(&p, &p_ptr, location, builder, scope.claim(&value_name(&name)))?;
+            out.push(param);
+        }
+        Ok(out)
+    }
+
+    /// The path item's and the operation's parameters, by name and location (`None` for a
+    /// cookie): operation-level ones override path-level ones with the same name and place.
+    fn merged_parameters(&self, item: &oa::PathItem, op: &oa::Operation, ptr: &str) -> Result<MergedParameters, Error> {
+        let mut merged = IndexMap::new();
         let sources = [
             (&item.parameters, ptr.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default()),
             (&op.parameters, ptr.to_owned()),
@@ -145,91 +166,90 @@ impl Lower<'_> {
             for (i, p) in list.iter().enumerate() {
                 let p_ptr = pointer_push(&list_ptr, &i.to_string());
                 let p = self.resolve_parameter(p, &p_ptr)?;
-                let place = match &p {
-                    oa::Parameter::Path { .. } => "path",
-                    oa::Parameter::Query { .. } => "query",
-                    oa::Parameter::Header { .. } => "header",
-                    oa::Parameter::Cookie { .. } => "cookie",
+                let location = match &p {
+                    oa::Parameter::Path { .. } => Some(ParamLocation::Path),
+                    oa::Parameter::Query { .. } => Some(ParamLocation::Query),
+                    oa::Parameter::Header { .. } => Some(ParamLocation::Header),
+                    oa::Parameter::Cookie { .. } => None,
                 };
-                merged.insert((p.parameter_data_ref().name.clone(), place), (p, p_ptr));
+                merged.insert((p.parameter_data_ref().name.clone(), location), (p, p_ptr));
             }
         }
-        let mut scope = Scope::with_reserved(&crate::names::BUILDER_METHOD_NAMES);
-        let mut out = Vec::new();
-        for ((name, place), (p, p_ptr)) in merged {
-            let location = match place {
-                "path" => ParamLocation::Path,
-                "query" => ParamLocation::Query,
-                "header" => ParamLocation::Header,
-                _ => {
-                    self.diags.warn(&p_ptr, format!("cookie parameter `{name}` is not supported and is not sent"));
-                    continue;
-                }
-            };
-            if location == ParamLocation::Header {
-                if !is_http_token(&name) {
-                    self.diags.warn(
-                        &p_ptr,
-                        format!("header parameter `{name}` is not a valid HTTP header name; it is not sent"),
-                    );
-                    continue;
-                }
-                // OpenAPI says these are ignored as parameters: the client sets them itself.
-                if ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str()) {
-                    self.diags.warn(&p_ptr, format!("header parameter `{name}` is ignored, as OpenAPI specifies"));
-                    continue;
-                }
+        Ok(merged)
+    }
+
+    /// Whether a header parameter can and may be sent; a warning says why not.
+    fn sendable_header(&mut self, name: &str, ptr: &str) -> bool {
+        if !is_http_token(name) {
+            self.diags.warn(ptr, format!("header parameter `{name}` is not a valid HTTP header name; it is not sent"));
+            return false;
+        }
+        // OpenAPI says these are ignored as parameters: the client sets them itself.
+        if ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str()) {
+            self.diags.warn(ptr, format!("header parameter `{name}` is ignored, as OpenAPI specifies"));
+            return false;
+        }
+        true
+    }
+
+    /// One parameter of the model, named `rust_name`.
+    fn parameter(
+        &mut self,
+        p: &oa::Parameter,
+        p_ptr: &str,
+        location: ParamLocation,
+        builder: &str,
+        rust_name: String,
+    ) -> Result<Parameter, Error> {
+        let data = p.parameter_data_ref();
+        let name = data.name.clone();
+        let (ty, doc_from_schema, default) = match &data.format {
+            oa::ParameterSchemaOrContent::Schema(s) => {
+                let naming = Naming::hint(format!("{builder}{}", type_name(&name)), name.clone());
+                let shape = self.shape(s.into(), &pointer_push(p_ptr, "schema"), naming)?;
+                (shape.ty, shape.doc, shape.default)
             }
-            let data = p.parameter_data_ref();
-            let (ty, doc_from_schema, default) = match &data.format {
-                oa::ParameterSchemaOrContent::Schema(s) => {
-                    let naming = Naming::hint(format!("{builder}{}", type_name(&name)), name.clone());
-                    let shape = self.shape(s.into(), &pointer_push(&p_ptr, "schema"), naming)?;
-                    (shape.ty, shape.doc, shape.default)
-                }
-                oa::ParameterSchemaOrContent::Content(_) => {
-                    self.diags.warn(
-                        pointer_push(&p_ptr, "content"),
-                        "a parameter described by `content` is sent as a plain string",
-                    );
-                    (TypeRef::String, None, None)
-                }
-            };
-            let required = data.required || location == ParamLocation::Path;
-            if location == ParamLocation::Path && !data.required {
+            oa::ParameterSchemaOrContent::Content(_) => {
                 self.diags.warn(
-                    &p_ptr,
-                    format!("path parameter `{name}` is not marked required; path parameters always are"),
+                    pointer_push(p_ptr, "content"),
+                    "a parameter described by `content` is sent as a plain string",
                 );
+                (TypeRef::String, None, None)
             }
-            let list_separator = match &p {
-                oa::Parameter::Query { style, .. } => match style {
-                    oa::QueryStyle::Form if data.explode.unwrap_or(true) => None,
-                    oa::QueryStyle::Form => Some(','),
-                    oa::QueryStyle::SpaceDelimited => Some(' '),
-                    oa::QueryStyle::PipeDelimited => Some('|'),
-                    oa::QueryStyle::DeepObject => {
-                        self.diags.warn(
-                            &p_ptr,
-                            format!("`deepObject` style for `{name}` is not supported; the value is sent as JSON"),
-                        );
-                        None
-                    }
-                },
-                // `simple` style, the only one for headers and the default for paths.
-                _ => Some(','),
-            };
-            out.push(Parameter {
-                rust_name: scope.claim(&value_name(&name)),
-                name,
-                location,
-                ty,
-                required,
-                doc: with_default(data.description.clone().or(doc_from_schema), default.as_ref()),
-                list_separator,
-            });
+        };
+        if location == ParamLocation::Path && !data.required {
+            self.diags
+                .warn(p_ptr, format!("path parameter `{name}` is not marked required; path parameters always are"));
         }
-        Ok(out)
+        Ok(Parameter {
+            rust_name,
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            doc: with_default(data.description.clone().or(doc_from_schema), default.as_ref()),
+            list_separator: self.list_separator(p, p_ptr),
+            name,
+        })
+    }
+
+    /// How a list value is sent: joined with a separator, or (`None`) repeated per item.
+    fn list_separator(&mut self, p: &oa::Parameter, ptr: &str) -> Option<char> {
+        let oa::Parameter::Query { style, parameter_data, .. } = p else {
+            // `simple` style, the only one for headers and the default for paths.
+            return Some(',');
+        };
+        match style {
+            oa::QueryStyle::Form if parameter_data.explode.unwrap_or(true) => None,
+            oa::QueryStyle::Form => Some(','),
+            oa::QueryStyle::SpaceDelimited => Some(' '),
+            oa::QueryStyle::PipeDelimited => Some('|'),
+            oa::QueryStyle::DeepObject => {
+                let name = &parameter_data.name;
+                self.diags
+                    .warn(ptr, format!("`deepObject` style for `{name}` is not supported; the value is sent as JSON"));
+                None
+            }
+        }
     }
 
     fn resolve_parameter(&self, p: &ReferenceOr<oa::Parameter>, ptr: &str) -> Result<oa::Parameter, Error> {
