@@ -11,6 +11,8 @@ use crate::error::Error;
 use crate::types;
 
 /// Request builder for `GET /v0/monitors/{monitor}/runs`, made by [`Client::monitors_runs_list`].
+///
+/// [`send`](Self::send) gives [`ListMonitorRunsResponse`](crate::types::ListMonitorRunsResponse), with the response's status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MonitorsRunsList {

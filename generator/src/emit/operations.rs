@@ -398,14 +398,50 @@ impl Inputs {
     }
 }
 
+/// A type in doc text, with links to named types.
+fn type_words(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => {
+            let n = n.trim_start_matches("r#");
+            format!("[`{n}`](crate::types::{n})")
+        }
+        TypeRef::Array(item) => format!("a list of {}", type_words(item)),
+        TypeRef::Map(value) => format!("a map from strings to {}", type_words(value)),
+        TypeRef::Nullable(inner) => format!("{} or null", type_words(inner)),
+        other => format!("`{}`", rust_type(other, Scope::Types).to_string().replace(' ', "")),
+    }
+}
+
+/// What `send` gives, in doc text.
+fn response_words(op: &Operation) -> String {
+    match &op.response {
+        ResponseBody::Empty => "no body".to_owned(),
+        ResponseBody::Json(ty) => type_words(ty),
+        ResponseBody::Text => "the body as text".to_owned(),
+        ResponseBody::Binary => "the body's bytes".to_owned(),
+        ResponseBody::PerStatus { enum_name, .. } => format!("[`{enum_name}`], a variant per success status"),
+    }
+}
+
 /// The request builder's struct.
 fn builder_struct(op: &Operation, fields: &[TokenStream]) -> TokenStream {
     let builder = ident(&op.builder_name);
+    let body = match op.body.as_ref().map(|b| (&b.media, b.required)) {
+        Some((Media::Json { ty, .. }, required)) => {
+            let how = if required { "an argument" } else { "set with `body`" };
+            format!("Its JSON body is {} ({how}). ", type_words(ty))
+        }
+        Some((Media::Text { .. }, _)) => "Its body is text. ".to_owned(),
+        Some((Media::Binary { .. }, _)) => "Its body is bytes. ".to_owned(),
+        None => String::new(),
+    };
     let builder_doc = own(&format!(
-        "Request builder for `{} {}`, made by [`Client::{}`].",
+        "Request builder for `{} {}`, made by [`Client::{}`].\n\n{body}[`send`](Self::send) gives {}, with \
+         the response's status and headers.",
         op.http_method.as_str().to_ascii_uppercase(),
         op.path_template,
-        op.method_name.trim_start_matches("r#")
+        op.method_name.trim_start_matches("r#"),
+        response_words(op),
     ));
     quote! {
         #builder_doc
