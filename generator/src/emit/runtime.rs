@@ -36,6 +36,9 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     "tokio = { version = \"1\", features = [\"time\"] }",
 ];
 
+/// How a runtime module's unit tests start; they end the file.
+const TESTS_MARKER: &str = "\n#[cfg(test)]\nmod tests {";
+
 impl RuntimeFile {
     /// The module name, e.g. `client`.
     pub fn module(&self) -> &'static str {
@@ -43,9 +46,19 @@ impl RuntimeFile {
     }
 
     /// The file as written into a generated crate: `header`, a `rustfmt::skip` so that
-    /// `cargo fmt` in the user's crate leaves it as generated, then the source.
+    /// `cargo fmt` in the user's crate leaves it as generated, then the source without its
+    /// unit tests (they run here, in the runtime crate; every user's build need not carry
+    /// them).
     pub fn contents(&self, header: &str) -> String {
-        format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", self.source)
+        format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}\n", self.without_tests().trim_end())
+    }
+
+    /// The source up to its `#[cfg(test)] mod tests`, which by convention ends the file.
+    fn without_tests(&self) -> &'static str {
+        match self.source.find(TESTS_MARKER) {
+            Some(at) => &self.source[..at],
+            None => self.source,
+        }
     }
 }
 
@@ -93,9 +106,17 @@ mod tests {
     }
 
     #[test]
-    fn copies_keep_the_source_byte_for_byte() {
-        let text = RUNTIME_FILES[0].contents("// h\n");
-        assert!(text.starts_with("// h\n#![cfg_attr(rustfmt, rustfmt::skip)]\n\n//! "));
-        assert!(text.ends_with(RUNTIME_FILES[0].source));
+    fn copies_keep_the_source_byte_for_byte_but_the_unit_tests() {
+        for file in RUNTIME_FILES {
+            let text = file.contents("// h\n");
+            assert!(text.starts_with("// h\n#![cfg_attr(rustfmt, rustfmt::skip)]\n\n//! "), "{}", file.name);
+            let copied = &text["// h\n#![cfg_attr(rustfmt, rustfmt::skip)]\n\n".len()..];
+            assert!(file.source.starts_with(copied), "{}", file.name);
+            assert!(!copied.contains("#[cfg(test)]"), "{}: tests are left out", file.name);
+            // What is left out is blank lines and the tests module, nothing else.
+            let rest = file.source[copied.len()..].trim_start();
+            assert!(rest.is_empty() || rest.starts_with("#[cfg(test)]\nmod tests {"), "{}", file.name);
+        }
+        assert!(RUNTIME_FILES[0].source.contains(TESTS_MARKER), "client.rs has unit tests to leave out");
     }
 }
