@@ -63,7 +63,7 @@ pub struct Event<T> {
 ///
 /// It is a [`Stream`] of `Result<Event<T>, Error>`; see the [module docs](self) for which
 /// errors end it.
-#[must_use = "a stream does nothing unless it is read"]
+#[must_use = "the events are lost unless the stream is read"]
 pub struct EventStream<T> {
     status: StatusCode,
     headers: HeaderMap,

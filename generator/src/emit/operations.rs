@@ -8,7 +8,9 @@ use quote::quote;
 use super::docs::{doc, doc_sections, own};
 use super::ident;
 use super::types::{rust_type, Scope};
-use crate::model::{Media, Operation, Pagination, ParamLocation, Parameter, PathPart, ResponseBody, TypeRef};
+use crate::model::{
+    EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, ResponseBody, TypeRef,
+};
 
 /// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
 pub fn operations_module(ops: &[Operation], enums: &BTreeSet<String>) -> TokenStream {
@@ -29,6 +31,7 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
                 _ => None,
             }));
         refs.any(mentions_named)
+            || op.event_stream.as_ref().and_then(|s| s.data.as_ref()).is_some_and(mentions_named)
             || matches!(&op.body, Some(b) if matches!(&b.media, Media::Json { ty, .. } if mentions_named(ty)))
     });
     let types_use = if uses_types {
@@ -449,6 +452,17 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     // Every required parameter is an argument; a spec decides how many there are.
     let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
     let stream = op.pagination.as_ref().map(|pg| paged(op, pg));
+    // The request as `send` builds it; `send_stream` builds the same.
+    let build = quote! {
+        #path_decl
+        #(#path_code)*
+        #query_decl
+        #(#query_code)*
+        #headers_decl
+        #(#header_code)*
+        #body_setup
+    };
+    let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, &build));
     let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg));
 
     quote! {
@@ -467,13 +481,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
-                #path_decl
-                #(#path_code)*
-                #query_decl
-                #(#query_code)*
-                #headers_decl
-                #(#header_code)*
-                #body_setup
+                #build
                 let request = Request {
                     method: Method::#http_ident,
                     path,
@@ -486,6 +494,8 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                 };
                 #decode
             }
+
+            #send_stream
 
             #stream
         }
@@ -504,6 +514,70 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                     #(#inits)*
                 }
             }
+        }
+    }
+}
+
+/// `send_stream`, for an operation that can answer with server-sent events: the request as
+/// `send` builds it (`build`), with the body's `stream` flag set, asking for the stream.
+fn send_stream(op: &Operation, es: &EventStream, build: &TokenStream) -> TokenStream {
+    let idempotent = op.http_method.is_idempotent();
+    let http_ident = ident(&op.http_method.as_str().to_ascii_uppercase());
+    let (data, open, data_words) = match &es.data {
+        Some(ty) => {
+            let words = match ty {
+                TypeRef::Named(name) => format!("a [`types::{name}`]"),
+                _ => "JSON".to_owned(),
+            };
+            (rust_type(ty, Scope::Sibling), quote!(json), words)
+        }
+        None => (quote!(String), quote!(text), "text".to_owned()),
+    };
+    let (receiver, set_flag, flag_words) = match (&es.flag, &op.body) {
+        (Some(flag), Some(body)) => {
+            let field = ident(&flag.field);
+            let value = match flag.options {
+                0 => quote!(true),
+                1 => quote!(Some(true)),
+                _ => quote!(Some(Some(true))),
+            };
+            let set = if body.required {
+                quote!(self.body.#field = #value;)
+            } else {
+                quote! {
+                    if let Some(body) = &mut self.body {
+                        body.#field = #value;
+                    }
+                }
+            };
+            (quote!(mut self), set, "\nThe body's `stream` flag is set to `true`, which asks for it.")
+        }
+        _ => (quote!(self), TokenStream::new(), ""),
+    };
+    let doc = own(&format!(
+        "Sends the request for its stream of server-sent events (`text/event-stream`) and\n\
+         returns the events as they come, each one's data {data_words}.{flag_words}\n\
+         \n\
+         The client's timeout bounds the wait for the headers and then each silence, not the\n\
+         whole stream; its size limit applies to each event. See [`crate::sse`] for how the\n\
+         stream is read and which errors end it."
+    ));
+    quote! {
+        #doc
+        pub async fn send_stream(#receiver) -> Result<crate::sse::EventStream<#data>, Error> {
+            #set_flag
+            #build
+            let request = Request {
+                method: Method::#http_ident,
+                path,
+                query,
+                headers,
+                body,
+                idempotent: #idempotent,
+                accept: Some(crate::sse::EVENT_STREAM),
+                timeout: Some(None),
+            };
+            crate::sse::EventStream::#open(&self.client, request).await
         }
     }
 }
