@@ -11,31 +11,22 @@
 //! ```no_run
 //! # async fn example() -> Result<(), exa_websets::Error> {
 //! use exa_websets::Client;
-
 //!
 //! let client = Client::from_env()?;
-
 //! let response = client.monitors_runs_list("MONITOR").send().await?;
-
 //! println!("{:?} (request id {:?})", *response, response.request_id());
-
 //! # Ok(())
 //! # }
 //! ```
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 pub mod client;
-
 pub mod error;
-
 pub mod operations;
-
 pub mod paging;
-
 pub mod types;
 
 pub use client::{ApiResponse, Client, ClientBuilder, Redirects, RetryPolicy};
-
 pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
 
 /// What the spec says about reaching the API: the server is `https://api.exa.ai/websets/`; the API key is sent in the header `x-api-key`; it is read from `EXA_API_KEY` when none is given.

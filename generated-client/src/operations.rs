@@ -15,6 +15,7 @@ use crate::types;
 #[must_use = "a request does nothing until it is sent"]
 pub struct MonitorsRunsList {
     client: Client,
+    extra_headers: Vec<(String, String)>,
     /// Identifier of the Monitor whose runs are listed.
     monitor: String,
     cursor: Option<String>,
@@ -32,8 +33,16 @@ impl MonitorsRunsList {
     /// Largest number of runs to return in one page, from 1 to 200.
     ///
     /// Defaults to `25` when left out.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Sends this header too, after the ones the spec describes (a header of the same
+    /// name is then sent twice). A name or value that cannot be sent makes `send` fail
+    /// with [`Error::InvalidParameter`] before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), value.into()));
         self
     }
 
@@ -51,7 +60,10 @@ impl MonitorsRunsList {
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
-        let headers = HeaderMap::new();
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.extra_headers {
+            crate::client::extra_header(&mut headers, name, value)?;
+        }
         let body = None;
         let request = Request {
             method: Method::GET,
@@ -80,6 +92,7 @@ impl MonitorsRunsList {
 
 impl crate::paging::CursorPaged for MonitorsRunsList {
     type Item = types::MonitorRun;
+
     fn client(&self) -> &Client {
         &self.client
     }
@@ -122,6 +135,7 @@ impl Client {
     pub fn monitors_runs_list(&self, monitor: impl Into<String>) -> MonitorsRunsList {
         MonitorsRunsList {
             client: self.clone(),
+            extra_headers: Vec::new(),
             monitor: monitor.into(),
             cursor: None,
             limit: None,

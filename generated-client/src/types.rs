@@ -216,6 +216,7 @@ struct StrVisitor<T>(std::marker::PhantomData<T>);
 
 impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
     type Value = T;
+
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a string")
     }

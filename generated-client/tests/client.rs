@@ -515,3 +515,19 @@ async fn cycling_cursors_end_the_stream_with_an_error() {
     assert!(matches!(results.last(), Some(Err(Error::Pagination(_)))), "{results:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn extra_headers_are_sent_and_bad_ones_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-exa-websets-priority", "high"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![], None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Numbers take anything that converts losslessly: `limit` is an i64.
+    client(&server).monitors_runs_list("m").limit(2u8).header("x-exa-websets-priority", "high").send().await.unwrap();
+    let err = client(&server).monitors_runs_list("m").header("bad name", "x").send().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { .. }), "{err:?}");
+    let err = client(&server).monitors_runs_list("m").header("x-ok", "line\nbreak").send().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { .. }), "{err:?}");
+}

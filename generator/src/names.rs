@@ -19,6 +19,15 @@ const NO_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
 /// Reserved in editions 2018+ (`try`) and 2024 (`gen`).
 const RAW_OK_NEWER: [&str; 2] = ["try", "gen"];
 
+/// Methods `Client` has besides the operations: the runtime's (`generator/runtime/src/client.rs`,
+/// checked by a test in `emit::runtime`) and the constructors the generated `lib.rs` adds.
+/// Operation methods never take these names.
+pub const CLIENT_METHOD_NAMES: [&str; 9] =
+    ["builder", "base_url", "max_pages", "timeout", "max_response_bytes", "execute", "send", "new", "from_env"];
+
+/// Methods every request builder has besides its parameter setters.
+pub const BUILDER_METHOD_NAMES: [&str; 6] = ["send", "client", "body", "into_stream", "header", "send_stream"];
+
 /// Replaces characters that cannot appear in an identifier with separators, so that heck
 /// splits words there.
 fn clean(raw: &str) -> String {

@@ -18,6 +18,22 @@ use crate::diagnostics::{pointer_push, Diagnostics, Error};
 const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Schemas nested deeper than this are left to the later stages, which refuse them.
+/// Keywords whose value is one schema.
+const SINGLE_SUBSCHEMAS: [&str; 12] = [
+    "items",
+    "additionalItems",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "additionalProperties",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+];
+
 const MAX_DEPTH: usize = 128;
 
 const SCHEMA_KEYWORDS: &[&str] = &[
@@ -416,30 +432,7 @@ impl Validator<'_> {
             return Ok(());
         }
         self.keywords(obj, ptr, SCHEMA_KEYWORDS, "a schema");
-        match obj.get("type") {
-            None => {}
-            Some(Value::String(t)) => Self::type_name(t, &pointer_push(ptr, "type"))?,
-            Some(Value::Array(list)) => {
-                let here = pointer_push(ptr, "type");
-                for (i, t) in list.iter().enumerate() {
-                    match t {
-                        Value::String(t) => Self::type_name(t, &pointer_push(&here, &i.to_string()))?,
-                        other => {
-                            return Err(Error::at(
-                                pointer_push(&here, &i.to_string()),
-                                format!("a type is a name such as string or object, not {}", describe(other)),
-                            ))
-                        }
-                    }
-                }
-            }
-            Some(other) => {
-                return Err(Error::at(
-                    pointer_push(ptr, "type"),
-                    format!("`type` must be a type name or a list of them, not {}", describe(other)),
-                ))
-            }
-        }
+        Self::schema_type(obj, ptr)?;
         for key in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"] {
             Self::flag(obj, ptr, key)?;
         }
@@ -456,6 +449,30 @@ impl Validator<'_> {
                 ))
             }
         }
+        self.subschemas(obj, ptr, depth)
+    }
+
+    /// `type`: a known type name, or a list of them.
+    fn schema_type(obj: &Map<String, Value>, ptr: &str) -> Result<(), Error> {
+        let here = pointer_push(ptr, "type");
+        match obj.get("type") {
+            None => Ok(()),
+            Some(Value::String(t)) => Self::type_name(t, &here),
+            Some(Value::Array(list)) => list.iter().enumerate().try_for_each(|(i, t)| match t {
+                Value::String(t) => Self::type_name(t, &pointer_push(&here, &i.to_string())),
+                other => Err(Error::at(
+                    pointer_push(&here, &i.to_string()),
+                    format!("a type is a name such as string or object, not {}", describe(other)),
+                )),
+            }),
+            Some(other) => {
+                Err(Error::at(here, format!("`type` must be a type name or a list of them, not {}", describe(other))))
+            }
+        }
+    }
+
+    /// Every schema nested in this one: in maps of named schemas, single keywords and lists.
+    fn subschemas(&mut self, obj: &Map<String, Value>, ptr: &str, depth: usize) -> Result<(), Error> {
         for key in ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] {
             match obj.get(key) {
                 Some(Value::Object(map)) => {
@@ -473,20 +490,7 @@ impl Validator<'_> {
                 }
             }
         }
-        for key in [
-            "items",
-            "additionalItems",
-            "not",
-            "contains",
-            "propertyNames",
-            "if",
-            "then",
-            "else",
-            "additionalProperties",
-            "unevaluatedItems",
-            "unevaluatedProperties",
-            "contentSchema",
-        ] {
+        for key in SINGLE_SUBSCHEMAS {
             if let Some(sub) = obj.get(key) {
                 self.schema(sub, &pointer_push(ptr, key), depth + 1)?;
             }

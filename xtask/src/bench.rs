@@ -34,7 +34,14 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     };
     let root = repo_root();
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(&root).args(["run", "--quiet", "-p", "bench"]);
+    // The bench crate is outside the workspace (see its Cargo.toml); it shares the target dir.
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    cmd.current_dir(&root).env("CARGO_TARGET_DIR", target).args([
+        "run",
+        "--quiet",
+        "--manifest-path",
+        "bench/Cargo.toml",
+    ]);
     if smoke {
         cmd.args(["--", "--smoke"]);
     } else {

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, Auth, ParamLocation, PathPart, TypeKind, TypeRef};
+use crate::model::{Api, Auth, TypeKind, TypeRef};
 
 pub use manifest::{manifest, Layout, ManifestSettings};
 pub use runtime::{runtime_files, RuntimeFile, RUNTIME_FILES};
@@ -243,13 +243,8 @@ fn example(api: &Api, krate: &str) -> Option<String> {
             && op.params.iter().filter(|p| p.required).all(|p| p.ty == TypeRef::String)
     })?;
     let args: Vec<String> = op
-        .path
-        .iter()
-        .filter_map(|p| match p {
-            PathPart::Param(i) => Some(&op.params[*i]),
-            PathPart::Literal(_) => None,
-        })
-        .chain(op.params.iter().filter(|p| p.required && p.location != ParamLocation::Path))
+        .arguments()
+        .into_iter()
         .map(|p| format!("\"{}\"", p.name.to_ascii_uppercase().replace(['"', '\\'], "")))
         .collect();
     let client = if api.auth.is_some() { "Client::from_env()?" } else { "Client::new()?" };

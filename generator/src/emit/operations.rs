@@ -9,7 +9,7 @@ use super::docs::{doc, doc_sections, own};
 use super::ident;
 use super::types::{rust_type, Scope};
 use crate::model::{
-    EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, ResponseBody, TypeRef,
+    EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody, ResponseBody, TypeRef,
 };
 
 /// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
@@ -84,6 +84,8 @@ fn param_types(p: &Parameter, enums: &BTreeSet<String>) -> (TokenStream, TokenSt
     match &p.ty {
         TypeRef::String => (ty, quote!(impl Into<String>), true),
         TypeRef::Named(n) if enums.contains(n) => (ty.clone(), quote!(impl Into<#ty>), true),
+        // `.limit(2)` for a `number` parameter, `.count(5u8)` for an `int64` one.
+        TypeRef::Integer(_) | TypeRef::Float(_) => (ty.clone(), quote!(impl Into<#ty>), true),
         _ => (ty.clone(), ty, false),
     }
 }
@@ -256,76 +258,124 @@ fn response_handling(op: &Operation) -> (TokenStream, TokenStream, TokenStream) 
 /// `Client` method that starts it.
 pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let builder = ident(&op.builder_name);
-    let method_name = ident(&op.method_name);
-    let template = &op.path_template;
-    let http = op.http_method.as_str().to_ascii_uppercase();
-    let http_ident = ident(&http);
+    let inputs = Inputs::of(op, enums);
+    let (output, decode, response_enum) = response_handling(op);
+    let request = request(op, enums, &inputs.body_setup, false);
+    let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, enums, &inputs.body_setup));
+    let builder_struct = builder_struct(op, &inputs.fields);
+    let setters = &inputs.setters;
+    let stream = op.pagination.as_ref().map(|pg| paged(op, pg));
+    let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg));
+    let client_method = client_method(op, &inputs);
+    quote! {
+        #response_enum
 
-    // Required parameters are arguments in path order, then the others in spec order; the
-    // optional ones get setters, so adding one to the spec breaks no caller.
-    let mut required: Vec<&Parameter> = op
-        .path
-        .iter()
-        .filter_map(|p| match p {
-            PathPart::Param(i) => Some(&op.params[*i]),
-            PathPart::Literal(_) => None,
-        })
-        .collect();
-    required.extend(op.params.iter().filter(|p| p.required && p.location != ParamLocation::Path));
-    let optional: Vec<&Parameter> = op.params.iter().filter(|p| !p.required).collect();
+        #builder_struct
 
-    let mut fields = Vec::new();
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    let mut setters = Vec::new();
-    for p in &required {
-        let name = ident(&p.rust_name);
-        let (stored, arg, into) = param_types(p, enums);
-        let pdoc = doc(p.doc.as_deref());
-        fields.push(quote!(#pdoc #name: #stored,));
-        args.push(quote!(#name: #arg));
-        inits.push(if into { quote!(#name: #name.into(),) } else { quote!(#name,) });
-    }
-    for p in &optional {
-        let name = ident(&p.rust_name);
-        let (stored, arg, into) = param_types(p, enums);
-        fields.push(quote!(#name: Option<#stored>,));
-        inits.push(quote!(#name: None,));
-        let value = if into { quote!(value.into()) } else { quote!(value) };
-        let pdoc = doc(p.doc.as_deref());
-        setters.push(quote! {
-            #pdoc
-            pub fn #name(mut self, value: #arg) -> Self {
-                self.#name = Some(#value);
+        impl #builder {
+            #(#setters)*
+
+            /// Sends this header too, after the ones the spec describes (a header of the same
+            /// name is then sent twice). A name or value that cannot be sent makes `send` fail
+            /// with [`Error::InvalidParameter`] before anything is sent.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.extra_headers.push((name.into(), value.into()));
                 self
             }
-        });
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
+                #request
+                #decode
+            }
+
+            #send_stream
+
+            #stream
+        }
+
+        #paged_impl
+
+        #client_method
     }
-    let mut body_setup = quote!(let body = None;);
-    if let Some(body) = &op.body {
-        let (ty, encode, content_type) = match &body.media {
-            Media::Json { ty, content_type } => (
-                rust_type(ty, Scope::Sibling),
-                quote!(serde_json::to_vec(body)
-                    .map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?),
-                content_type.clone(),
-            ),
-            Media::Text { content_type } => (quote!(String), quote!(body.clone().into_bytes()), content_type.clone()),
-            Media::Binary { content_type } => (quote!(Vec<u8>), quote!(body.clone()), content_type.clone()),
+}
+
+/// What a request builder holds and how it is made: a field per parameter (and body), the
+/// `Client` method's arguments and field initialisers, and setters for the optional ones.
+struct Inputs {
+    fields: Vec<TokenStream>,
+    args: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+    /// Code binding `body` to the encoded body, if any.
+    body_setup: TokenStream,
+}
+
+impl Inputs {
+    fn of(op: &Operation, enums: &BTreeSet<String>) -> Inputs {
+        let mut inputs = Inputs {
+            fields: Vec::new(),
+            args: Vec::new(),
+            inits: Vec::new(),
+            setters: Vec::new(),
+            body_setup: quote!(let body = None;),
+        };
+        for p in op.arguments() {
+            let name = ident(&p.rust_name);
+            let (stored, arg, into) = param_types(p, enums);
+            let pdoc = doc(p.doc.as_deref());
+            inputs.fields.push(quote!(#pdoc #name: #stored,));
+            inputs.args.push(quote!(#name: #arg));
+            inputs.inits.push(if into { quote!(#name: #name.into(),) } else { quote!(#name,) });
+        }
+        for p in op.params.iter().filter(|p| !p.required) {
+            let name = ident(&p.rust_name);
+            let (stored, arg, into) = param_types(p, enums);
+            inputs.fields.push(quote!(#name: Option<#stored>,));
+            inputs.inits.push(quote!(#name: None,));
+            let value = if into { quote!(value.into()) } else { quote!(value) };
+            let pdoc = doc(p.doc.as_deref());
+            inputs.setters.push(quote! {
+                #pdoc
+                pub fn #name(mut self, value: #arg) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            });
+        }
+        if let Some(body) = &op.body {
+            inputs.body(body);
+        }
+        inputs
+    }
+
+    /// The body: an argument when required, else a setter; and the code that encodes it.
+    fn body(&mut self, body: &RequestBody) {
+        let (ty, content_type) = match &body.media {
+            Media::Json { ty, content_type } => (rust_type(ty, Scope::Sibling), content_type),
+            Media::Text { content_type } => (quote!(String), content_type),
+            Media::Binary { content_type } => (quote!(Vec<u8>), content_type),
+        };
+        let encode = match &body.media {
+            Media::Json { .. } => quote! {
+                serde_json::to_vec(body).map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?
+            },
+            Media::Text { .. } => quote!(body.clone().into_bytes()),
+            Media::Binary { .. } => quote!(body.clone()),
         };
         let bdoc = doc(body.doc.as_deref());
         if body.required {
-            fields.push(quote!(#bdoc body: #ty,));
-            args.push(quote!(body: #ty));
-            inits.push(quote!(body,));
-            body_setup = quote! {
+            self.fields.push(quote!(#bdoc body: #ty,));
+            self.args.push(quote!(body: #ty));
+            self.inits.push(quote!(body,));
+            self.body_setup = quote! {
                 let body = &self.body;
                 let body = Some((#content_type, #encode));
             };
         } else {
-            fields.push(quote!(body: Option<#ty>,));
-            inits.push(quote!(body: None,));
-            setters.push(quote! {
+            self.fields.push(quote!(body: Option<#ty>,));
+            self.inits.push(quote!(body: None,));
+            self.setters.push(quote! {
                 /// The request body.
                 #bdoc
                 pub fn body(mut self, value: #ty) -> Self {
@@ -333,7 +383,8 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                     self
                 }
             });
-            body_setup = match &body.media {
+            self.body_setup = match &body.media {
+                // Encoding JSON can fail, so it is mapped inside an `Option` of a `Result`.
                 Media::Json { .. } => quote! {
                     let body = self
                         .body
@@ -343,23 +394,105 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                         .map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?
                         .map(|bytes| (#content_type, bytes));
                 },
-                Media::Text { .. } => {
-                    quote!(let body = self.body.as_ref().map(|body| (#content_type, body.clone().into_bytes()));)
-                }
-                Media::Binary { .. } => {
-                    quote!(let body = self.body.as_ref().map(|body| (#content_type, body.clone()));)
+                Media::Text { .. } | Media::Binary { .. } => {
+                    quote!(let body = self.body.as_ref().map(|body| (#content_type, #encode));)
                 }
             };
         }
     }
+}
 
-    // The path starts as its first literal piece; the rest is appended.
-    let (path_start, rest) = match op.path.split_first() {
+/// The request builder's struct.
+fn builder_struct(op: &Operation, fields: &[TokenStream]) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let builder_doc = own(&format!(
+        "Request builder for `{} {}`, made by [`Client::{}`].",
+        op.http_method.as_str().to_ascii_uppercase(),
+        op.path_template,
+        op.method_name.trim_start_matches("r#")
+    ));
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            client: Client,
+            extra_headers: Vec<(String, String)>,
+            #(#fields)*
+        }
+    }
+}
+
+/// The `Client` method that starts a request builder.
+fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let method_name = ident(&op.method_name);
+    let Inputs { args, inits, .. } = inputs;
+    let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
+    let endpoint_doc = own(&format!("`{} {}`", op.http_method.as_str().to_ascii_uppercase(), op.path_template));
+    let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+    // Every required parameter is an argument; a spec decides how many there are.
+    let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
+    quote! {
+        impl Client {
+            #method_doc
+            #method_sep
+            #endpoint_doc
+            #deprecated
+            #many_args
+            pub fn #method_name(&self, #(#args),*) -> #builder {
+                #builder {
+                    client: self.clone(),
+                    extra_headers: Vec::new(),
+                    #(#inits)*
+                }
+            }
+        }
+    }
+}
+
+/// The code in `send` that binds `request`, the runtime's `Request` for this operation:
+/// path, query, headers and body. `streaming` asks for its event stream (`send_stream`),
+/// with no deadline for the whole response.
+fn request(op: &Operation, enums: &BTreeSet<String>, body_setup: &TokenStream, streaming: bool) -> TokenStream {
+    let path = path_code(op, enums);
+    let query = query_code(op, enums);
+    let headers = header_code(op, enums);
+    let method = ident(&op.http_method.as_str().to_ascii_uppercase());
+    let idempotent = op.http_method.is_idempotent();
+    let accept_and_timeout = if streaming {
+        quote!(accept: Some(crate::sse::EVENT_STREAM), timeout: Some(None),)
+    } else {
+        quote!(accept: None, timeout: None,)
+    };
+    quote! {
+        #path
+        #query
+        #headers
+        #body_setup
+        let request = Request {
+            method: Method::#method,
+            path,
+            query,
+            headers,
+            body,
+            idempotent: #idempotent,
+            #accept_and_timeout
+        };
+    }
+}
+
+/// Code binding `path`: its first literal piece, then the rest appended, parameters encoded.
+fn path_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
+    let (start, rest) = match op.path.split_first() {
         Some((PathPart::Literal(text), rest)) => (quote!(String::from(#text)), rest),
         _ => (quote!(String::new()), op.path.as_slice()),
     };
-    let path_decl = if rest.is_empty() { quote!(let path = #path_start;) } else { quote!(let mut path = #path_start;) };
-    let path_code = rest.iter().map(|part| match part {
+    if rest.is_empty() {
+        return quote!(let path = #start;);
+    }
+    let pieces = rest.iter().map(|part| match part {
         PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
             [c] => quote!(path.push(#c);),
             _ => quote!(path.push_str(#text);),
@@ -371,23 +504,30 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             quote!(crate::client::push_path_param(&mut path, #json, #text)?;)
         }
     });
-    // Required parameters are read from the builder's field, optional ones from `value`
-    // once they are known to be set.
-    let with_place = |p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream| -> TokenStream {
-        if p.required {
-            code(Place::Field(&p.rust_name))
-        } else {
-            let name = ident(&p.rust_name);
-            let inner = code(Place::Ref("value"));
-            quote! {
-                if let Some(value) = &self.#name {
-                    #inner
-                }
-            }
+    quote! {
+        let mut path = #start;
+        #(#pieces)*
+    }
+}
+
+/// `code` for a parameter's value: read from the builder's field when required, from
+/// `value` once it is known to be set when optional.
+fn with_place(p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenStream {
+    if p.required {
+        return code(Place::Field(&p.rust_name));
+    }
+    let name = ident(&p.rust_name);
+    let inner = code(Place::Ref("value"));
+    quote! {
+        if let Some(value) = &self.#name {
+            #inner
         }
-    };
-    // Required single values start the list (`vec![...]`); optional and repeated ones are
-    // pushed after it.
+    }
+}
+
+/// Code binding `query`. Required single values start the list (`vec![...]`); optional and
+/// repeated ones are pushed after it.
+fn query_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let repeated = |p: &Parameter| matches!(p.ty, TypeRef::Array(_)) && p.list_separator.is_none();
     let query_params: Vec<&Parameter> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
     let initial: Vec<TokenStream> = query_params
@@ -399,7 +539,7 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             quote!((#json, #text))
         })
         .collect();
-    let query_code: Vec<TokenStream> = query_params
+    let pushes: Vec<TokenStream> = query_params
         .iter()
         .filter(|p| !p.required || repeated(p))
         .map(|p| {
@@ -421,13 +561,21 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             })
         })
         .collect();
-    let query_decl = match (initial.is_empty(), query_code.is_empty()) {
+    let decl = match (initial.is_empty(), pushes.is_empty()) {
         (true, true) => quote!(let query = Vec::new();),
         (true, false) => quote!(let mut query = Vec::new();),
         (false, true) => quote!(let query = vec![#(#initial),*];),
         (false, false) => quote!(let mut query = vec![#(#initial),*];),
     };
-    let header_code = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+    quote! {
+        #decl
+        #(#pushes)*
+    }
+}
+
+/// Code binding `headers`: the caller's extra headers, then the header parameters.
+fn header_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
+    let params = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let json = &p.name;
         let lower = p.name.to_ascii_lowercase();
         with_place(p, &|place| {
@@ -435,94 +583,19 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             quote!(headers.insert(HeaderName::from_static(#lower), crate::client::header_value(#json, #text)?);)
         })
     });
-    let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
-    let headers_decl =
-        if has_headers { quote!(let mut headers = HeaderMap::new();) } else { quote!(let headers = HeaderMap::new();) };
-    let idempotent = op.http_method.is_idempotent();
-    let (output, decode, response_enum) = response_handling(op);
-
-    let builder_doc = own(&format!(
-        "Request builder for `{http} {template}`, made by [`Client::{}`].",
-        op.method_name.trim_start_matches("r#")
-    ));
-    let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
-    let endpoint_doc = own(&format!("`{http} {template}`"));
-    let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
-    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
-    // Every required parameter is an argument; a spec decides how many there are.
-    let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
-    let stream = op.pagination.as_ref().map(|pg| paged(op, pg));
-    // The request as `send` builds it; `send_stream` builds the same.
-    let build = quote! {
-        #path_decl
-        #(#path_code)*
-        #query_decl
-        #(#query_code)*
-        #headers_decl
-        #(#header_code)*
-        #body_setup
-    };
-    let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, &build));
-    let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg));
-
     quote! {
-        #response_enum
-
-        #builder_doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder {
-            client: Client,
-            #(#fields)*
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.extra_headers {
+            crate::client::extra_header(&mut headers, name, value)?;
         }
-
-        impl #builder {
-            #(#setters)*
-
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
-                #build
-                let request = Request {
-                    method: Method::#http_ident,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    idempotent: #idempotent,
-                    accept: None,
-                    timeout: None,
-                };
-                #decode
-            }
-
-            #send_stream
-
-            #stream
-        }
-
-        #paged_impl
-
-        impl Client {
-            #method_doc
-            #method_sep
-            #endpoint_doc
-            #deprecated
-            #many_args
-            pub fn #method_name(&self, #(#args),*) -> #builder {
-                #builder {
-                    client: self.clone(),
-                    #(#inits)*
-                }
-            }
-        }
+        #(#params)*
     }
 }
 
 /// `send_stream`, for an operation that can answer with server-sent events: the request as
-/// `send` builds it (`build`), with the body's `stream` flag set, asking for the stream.
-fn send_stream(op: &Operation, es: &EventStream, build: &TokenStream) -> TokenStream {
-    let idempotent = op.http_method.is_idempotent();
-    let http_ident = ident(&op.http_method.as_str().to_ascii_uppercase());
+/// `send` builds it, with the body's `stream` flag set, asking for the stream.
+fn send_stream(op: &Operation, es: &EventStream, enums: &BTreeSet<String>, body_setup: &TokenStream) -> TokenStream {
+    let request = request(op, enums, body_setup, true);
     let (data, open, data_words) = match &es.data {
         Some(ty) => {
             let words = match ty {
@@ -566,17 +639,7 @@ fn send_stream(op: &Operation, es: &EventStream, build: &TokenStream) -> TokenSt
         #doc
         pub async fn send_stream(#receiver) -> Result<crate::sse::EventStream<#data>, Error> {
             #set_flag
-            #build
-            let request = Request {
-                method: Method::#http_ident,
-                path,
-                query,
-                headers,
-                body,
-                idempotent: #idempotent,
-                accept: Some(crate::sse::EVENT_STREAM),
-                timeout: Some(None),
-            };
+            #request
             crate::sse::EventStream::#open(&self.client, request).await
         }
     }

@@ -101,6 +101,28 @@ mod tests {
     }
 
     #[test]
+    fn operations_never_take_a_name_client_already_has() {
+        let client: syn::File = syn::parse_str(RUNTIME_FILES[0].source).unwrap();
+        let methods = client.items.iter().filter_map(|item| match item {
+            syn::Item::Impl(block) if matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) => {
+                Some(block.items.iter())
+            }
+            _ => None,
+        });
+        for method in methods.flatten() {
+            if let syn::ImplItem::Fn(f) = method {
+                if matches!(f.vis, syn::Visibility::Public(_)) {
+                    let name = f.sig.ident.to_string();
+                    assert!(
+                        crate::names::CLIENT_METHOD_NAMES.contains(&name.as_str()),
+                        "Client::{name} is not reserved"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn copies_keep_the_source_byte_for_byte() {
         let text = RUNTIME_FILES[0].contents("// h\n");
         assert!(text.starts_with("// h\n#![cfg_attr(rustfmt, rustfmt::skip)]\n\n//! "));

@@ -169,6 +169,19 @@ pub struct StreamFlag {
     pub options: u8,
 }
 
+impl Operation {
+    /// The parameters a caller must give, in the order the `Client` method takes them: path
+    /// parameters in path order, then the other required ones in spec order. The optional
+    /// ones get setters, so adding one to the spec breaks no caller.
+    pub fn arguments(&self) -> Vec<&Parameter> {
+        let path = self.path.iter().filter_map(|p| match p {
+            PathPart::Param(i) => Some(&self.params[*i]),
+            PathPart::Literal(_) => None,
+        });
+        path.chain(self.params.iter().filter(|p| p.required && p.location != ParamLocation::Path)).collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HttpMethod {
     Get,

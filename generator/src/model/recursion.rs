@@ -25,79 +25,7 @@ fn direct_target(ty: &TypeRef) -> Option<&str> {
 /// Marks fields and variants to box so that no cycle of inline containment remains.
 /// Deterministic: types are visited in order, and the edge closing each cycle is boxed.
 pub fn box_cycles(types: &mut [TypeDef]) {
-    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-    let edges: Vec<Vec<(usize, Edge)>> = types
-        .iter()
-        .enumerate()
-        .map(|(ti, t)| {
-            let mut out = Vec::new();
-            match &t.kind {
-                TypeKind::Struct { fields } => {
-                    for (fi, f) in fields.iter().enumerate() {
-                        if let Some(&target) = direct_target(&f.ty).and_then(|n| index.get(n)) {
-                            out.push((target, Edge::Field(ti, fi)));
-                        }
-                    }
-                }
-                TypeKind::Union(u) => {
-                    for (vi, v) in u.variants.iter().enumerate() {
-                        if let Some(&target) = direct_target(&v.ty).and_then(|n| index.get(n)) {
-                            out.push((target, Edge::Variant(ti, vi)));
-                        }
-                    }
-                }
-                TypeKind::Alias(ty) => {
-                    if let Some(&target) = direct_target(ty).and_then(|n| index.get(n)) {
-                        out.push((target, Edge::Alias));
-                    }
-                }
-                TypeKind::Enum { .. } => {}
-            }
-            out
-        })
-        .collect();
-
-    const WHITE: u8 = 0;
-    const GRAY: u8 = 1;
-    const BLACK: u8 = 2;
-    let mut color = vec![WHITE; types.len()];
-    let mut to_box: Vec<Edge> = Vec::new();
-    for start in 0..types.len() {
-        if color[start] != WHITE {
-            continue;
-        }
-        // Iterative DFS: (node, next edge to look at, edge that entered this node).
-        let mut stack: Vec<(usize, usize, Option<Edge>)> = vec![(start, 0, None)];
-        color[start] = GRAY;
-        while let Some(top) = stack.last_mut() {
-            let (node, next) = (top.0, top.1);
-            if next == edges[node].len() {
-                color[node] = BLACK;
-                stack.pop();
-                continue;
-            }
-            top.1 += 1;
-            let (target, edge) = edges[node][next];
-            match color[target] {
-                WHITE => {
-                    color[target] = GRAY;
-                    stack.push((target, 0, Some(edge)));
-                }
-                GRAY => {
-                    // A cycle: box this edge, or the nearest boxable edge on the way round.
-                    let boxable = |e: &Edge| !matches!(e, Edge::Alias);
-                    let choice = if boxable(&edge) {
-                        Some(edge)
-                    } else {
-                        let from = stack.iter().rposition(|f| f.0 == target).unwrap_or(0);
-                        stack[from + 1..].iter().rev().filter_map(|f| f.2).find(boxable)
-                    };
-                    to_box.extend(choice);
-                }
-                _ => {}
-            }
-        }
-    }
+    let to_box = closing_edges(&containment(types));
     for edge in to_box {
         match edge {
             Edge::Field(t, f) => {
@@ -113,6 +41,80 @@ pub fn box_cycles(types: &mut [TypeDef]) {
             Edge::Alias => {}
         }
     }
+}
+
+/// For each type, the types its values hold inline, with the field, variant or alias that
+/// holds each.
+fn containment(types: &[TypeDef]) -> Vec<Vec<(usize, Edge)>> {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let target = |ty: &TypeRef| direct_target(ty).and_then(|n| index.get(n)).copied();
+    types
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| match &t.kind {
+            TypeKind::Struct { fields } => {
+                fields.iter().enumerate().filter_map(|(fi, f)| Some((target(&f.ty)?, Edge::Field(ti, fi)))).collect()
+            }
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .enumerate()
+                .filter_map(|(vi, v)| Some((target(&v.ty)?, Edge::Variant(ti, vi))))
+                .collect(),
+            TypeKind::Alias(ty) => target(ty).map(|t| (t, Edge::Alias)).into_iter().collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnPath,
+    Done,
+}
+
+/// A depth-first walk over `edges` that returns, for each cycle it closes, the edge to box:
+/// the closing edge, or the nearest boxable edge on the way round when that is an alias.
+fn closing_edges(edges: &[Vec<(usize, Edge)>]) -> Vec<Edge> {
+    let mut visit = vec![Visit::New; edges.len()];
+    let mut to_box = Vec::new();
+    for start in 0..edges.len() {
+        if visit[start] != Visit::New {
+            continue;
+        }
+        // Iterative: (node, next edge to look at, edge that entered this node).
+        let mut stack: Vec<(usize, usize, Option<Edge>)> = vec![(start, 0, None)];
+        visit[start] = Visit::OnPath;
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = (top.0, top.1);
+            if next == edges[node].len() {
+                visit[node] = Visit::Done;
+                stack.pop();
+                continue;
+            }
+            top.1 += 1;
+            let (target, edge) = edges[node][next];
+            match visit[target] {
+                Visit::New => {
+                    visit[target] = Visit::OnPath;
+                    stack.push((target, 0, Some(edge)));
+                }
+                Visit::OnPath => {
+                    let boxable = |e: &Edge| !matches!(e, Edge::Alias);
+                    let choice = if boxable(&edge) {
+                        Some(edge)
+                    } else {
+                        let from = stack.iter().rposition(|f| f.0 == target).unwrap_or(0);
+                        stack[from + 1..].iter().rev().filter_map(|f| f.2).find(boxable)
+                    };
+                    to_box.extend(choice);
+                }
+                Visit::Done => {}
+            }
+        }
+    }
+    to_box
 }
 
 #[cfg(test)]

@@ -16,8 +16,7 @@ impl Lower<'_> {
     pub(super) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
         let declared_tags: BTreeSet<&str> = self.spec.tags.iter().map(|t| t.name.as_str()).collect();
         let mut undeclared: BTreeSet<String> = BTreeSet::new();
-        let mut method_scope =
-            Scope::with_reserved(&["new", "builder", "from_env", "with_base_url", "base_url", "config"]);
+        let mut method_scope = Scope::with_reserved(&crate::names::CLIENT_METHOD_NAMES);
         // Names `operations.rs` imports or defines besides the builders.
         let mut builder_scope = Scope::with_reserved(&[
             "Client",
@@ -159,7 +158,7 @@ impl Lower<'_> {
                 merged.insert((p.parameter_data_ref().name.clone(), place), (p, p_ptr));
             }
         }
-        let mut scope = Scope::with_reserved(&["send", "send_stream", "client", "body", "into_stream"]);
+        let mut scope = Scope::with_reserved(&crate::names::BUILDER_METHOD_NAMES);
         let mut out = Vec::new();
         for ((name, place), (p, p_ptr)) in merged {
             let location = match place {
