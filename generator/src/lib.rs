@@ -214,12 +214,13 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
             api_title: &api.title,
             layout: options.layout,
             header: &format::header(&options.regenerate_command, "#"),
+            event_streams: api.has_event_streams(),
         }),
     }];
     for (file, contents) in format_in_parallel(&emit::Emitter::new(&api, &settings), &rust_header)? {
         files.push(GeneratedFile { path: PathBuf::from(format!("src/{}", file.name())), contents });
     }
-    for runtime in emit::RUNTIME_FILES {
+    for runtime in emit::runtime_files(api.has_event_streams()) {
         files.push(GeneratedFile {
             path: PathBuf::from(format!("src/{}", runtime.name)),
             contents: runtime.contents(&rust_header),

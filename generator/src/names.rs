@@ -22,7 +22,8 @@ const RAW_OK_NEWER: [&str; 2] = ["try", "gen"];
 /// Methods `Client` has besides the operations: the runtime's (`generator/runtime/src/client.rs`,
 /// checked by a test in `emit::runtime`) and the constructors the generated `lib.rs` adds.
 /// Operation methods never take these names.
-pub const CLIENT_METHOD_NAMES: [&str; 7] = ["builder", "base_url", "max_pages", "execute", "send", "new", "from_env"];
+pub const CLIENT_METHOD_NAMES: [&str; 9] =
+    ["builder", "base_url", "max_pages", "timeout", "max_response_bytes", "execute", "send", "new", "from_env"];
 
 /// Methods every request builder has besides its parameter setters.
 pub const BUILDER_METHOD_NAMES: [&str; 6] = ["send", "client", "body", "into_stream", "header", "send_stream"];

@@ -35,6 +35,11 @@ fn basics() {
 }
 
 #[test]
+fn streams() {
+    insta::assert_snapshot!(render("streams.yaml", &["src/types.rs", "src/operations.rs", "src/lib.rs", "Cargo.toml"]));
+}
+
+#[test]
 fn unions() {
     insta::assert_snapshot!(render("unions.yaml", &["src/types.rs", "src/operations.rs"]));
 }

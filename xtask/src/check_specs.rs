@@ -4,13 +4,17 @@
 //! (in the shared material), runs `cargo clippy --all-targets -D warnings` and `cargo doc`
 //! (warnings denied) on each, runs the hand-written tests in `xtask/spec-tests/` for the
 //! specs that have one, and prints a table.
+//!
+//! A spec's test is `xtask/spec-tests/<file stem>.rs` (`basics.rs`, `2025-06-03.rs`), or for
+//! every version of Exa's Search API `exa-search.rs`, which names the crate `api`: the copy
+//! gets a `use <crate> as api;` line.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use generator::{Layout, Options};
 
-use crate::{exa_specs, repo_root, shared_dir};
+use crate::{exa_search_specs, exa_specs, repo_root, shared_dir};
 
 struct Row {
     spec: String,
@@ -21,18 +25,23 @@ struct Row {
     result: String,
 }
 
-fn inputs(root: &Path) -> Vec<(String, PathBuf)> {
+/// Each spec's crate name, path, and hand-written test (if it has one).
+fn inputs(root: &Path) -> Vec<(String, PathBuf, PathBuf)> {
+    let tests = root.join("xtask/spec-tests");
     let mut inputs = Vec::new();
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures"))
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     fixtures.sort();
     for f in fixtures {
-        inputs.push((format!("fixture-{}", stem(&f)), f));
+        inputs.push((format!("fixture-{}", stem(&f)), tests.join(format!("{}.rs", stem(&f))), f));
     }
     if let Some(shared) = shared_dir() {
         for spec in exa_specs(&shared) {
-            inputs.push((format!("exa-websets-{}", stem(&spec)), spec));
+            inputs.push((format!("exa-websets-{}", stem(&spec)), tests.join(format!("{}.rs", stem(&spec))), spec));
+        }
+        for spec in exa_search_specs(&shared) {
+            inputs.push((format!("exa-search-{}", stem(&spec)), tests.join("exa-search.rs"), spec));
         }
     }
     inputs
@@ -63,7 +72,7 @@ pub fn run() -> Result<(), String> {
     let target = root.join("target");
     let mut rows = Vec::new();
     let mut failures = Vec::new();
-    for (name, spec) in inputs(&root) {
+    for (name, test, spec) in inputs(&root) {
         let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
         let options = Options {
             crate_name: name.clone(),
@@ -79,11 +88,14 @@ pub fn run() -> Result<(), String> {
         // The workspace's lock file pins the versions already built, so nothing is resolved
         // or compiled anew for each crate.
         let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-        let test = root.join("xtask/spec-tests").join(format!("{}.rs", stem(&spec)));
         let has_test = test.is_file();
         if has_test {
             std::fs::create_dir_all(dir.join("tests/support")).map_err(|e| e.to_string())?;
-            std::fs::copy(&test, dir.join("tests/spec.rs")).map_err(|e| e.to_string())?;
+            let mut text = std::fs::read_to_string(&test).map_err(|e| e.to_string())?;
+            if stem(&test) == "exa-search" {
+                text.push_str(&format!("\nuse {} as api;\n", name.replace('-', "_")));
+            }
+            std::fs::write(dir.join("tests/spec.rs"), text).map_err(|e| e.to_string())?;
             let support = root.join("xtask/spec-tests/support.rs");
             std::fs::copy(&support, dir.join("tests/support/mod.rs")).map_err(|e| e.to_string())?;
         }

@@ -48,7 +48,16 @@ pub fn shared_dir() -> Option<PathBuf> {
 
 /// Exa's published Websets specs in the shared material, oldest first.
 pub fn exa_specs(shared: &Path) -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(shared.join("specs/exa-websets"))
+    specs_in(&shared.join("specs/exa-websets"))
+}
+
+/// Exa's published Search specs in the shared material (which stream answers), oldest first.
+pub fn exa_search_specs(shared: &Path) -> Vec<PathBuf> {
+    specs_in(&shared.join("specs/exa-search"))
+}
+
+fn specs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect()
         })

@@ -122,6 +122,18 @@ impl Client {
         self.inner.max_pages
     }
 
+    /// How long one attempt may take ([`ClientBuilder::timeout`]); for a streamed
+    /// response, how long its headers and then each silence may take.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The largest response body read, or for a stream the largest event
+    /// ([`ClientBuilder::max_response_bytes`]).
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
     /// Sends `request`, following redirects and retrying as the settings allow, and reads
     /// the whole response body (up to the configured limit).
     ///
@@ -175,7 +187,20 @@ impl Client {
         let mut attempt: u32 = 1;
         loop {
             let more_attempts = attempt < retry.max_attempts;
-            match self.build_hop(request, hop).send().await {
+            let sent = self.build_hop(request, hop).send();
+            let outcome = match request.timeout {
+                // No deadline for the whole response (a stream): the client's timeout still
+                // bounds the wait for its headers.
+                Some(None) => match tokio::time::timeout(self.inner.timeout, sent).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        let waited = self.inner.timeout;
+                        return Err(Error::StreamTimeout { waited, request_id: None, attempts: attempt });
+                    }
+                },
+                _ => sent.await,
+            };
+            match outcome {
                 Ok(response) => {
                     if more_attempts && may_resend && is_retryable_status(response.status()) {
                         if let Some(wait) = retry.wait_after(response.headers(), attempt, SystemTime::now()) {
@@ -392,6 +417,11 @@ impl ClientBuilder {
     }
 
     /// How long one attempt may take from sending to the end of the body (default 60 s).
+    ///
+    /// A streamed response (an operation's `send_stream`) has no deadline as a whole: this
+    /// bounds the wait for its headers and then each silence, so a stream that keeps
+    /// sending, keep-alive comments included, is never cut; one that goes quiet for this
+    /// long ends with [`Error::StreamTimeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -410,7 +440,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Refuse response bodies larger than this many bytes (default 32 MiB).
+    /// Refuse response bodies larger than this many bytes (default 32 MiB). A stream may
+    /// be longer: the limit applies to each of its events.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
@@ -618,8 +649,9 @@ pub struct Request {
     pub idempotent: bool,
     /// The `Accept` header; `application/json` when `None`.
     pub accept: Option<&'static str>,
-    /// A per-attempt timeout other than the client's: `Some(None)` for none at all (a
-    /// stream that may stay open for long), `None` for the client's.
+    /// A per-attempt timeout other than the client's, `None` for the client's. `Some(None)`
+    /// sets no deadline for the whole response, for a stream that may stay open for long;
+    /// the client's timeout then still bounds each attempt's wait for the headers.
     pub timeout: Option<Option<Duration>>,
 }
 
@@ -739,7 +771,7 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    async fn read(mut response: reqwest::Response, limit: usize, attempts: u32) -> Result<Self, Error> {
+    pub(crate) async fn read(mut response: reqwest::Response, limit: usize, attempts: u32) -> Result<Self, Error> {
         let status = response.status();
         let headers = response.headers().clone();
         let too_large = || Error::BodyTooLarge { status, request_id: request_id(&headers).map(str::to_owned), limit };
@@ -761,7 +793,7 @@ impl RawResponse {
         self.status
     }
 
-    fn success(self) -> Result<Self, Error> {
+    pub(crate) fn success(self) -> Result<Self, Error> {
         if self.status.is_success() {
             Ok(self)
         } else {
@@ -770,7 +802,7 @@ impl RawResponse {
     }
 
     /// `at` is the (line, column) serde_json reports, when it reports one.
-    fn decode_error(self, path: String, message: String, at: Option<(usize, usize)>) -> Error {
+    pub(crate) fn decode_error(self, path: String, message: String, at: Option<(usize, usize)>) -> Error {
         Error::Decode(Box::new(DecodeError::new(self.status, self.headers, self.body, path, message, at)))
     }
 

@@ -60,6 +60,27 @@ pub enum Error {
     /// A paged listing could not go on: the server sent a cursor already used, said there
     /// were more pages without giving a cursor, or the page bound was reached.
     Pagination(String),
+    /// A streamed response went quiet: its headers did not come within the client's
+    /// timeout, or, once it was streaming, nothing came (not even a keep-alive comment)
+    /// for as long. A stream that keeps sending is never cut by the timeout.
+    StreamTimeout {
+        /// How long nothing came.
+        waited: Duration,
+        /// The server's `X-Request-Id`, when the headers had come.
+        request_id: Option<String>,
+        /// Attempts made, the last included.
+        attempts: u32,
+    },
+    /// One event of a stream is larger than the client's response size limit; the stream
+    /// ends there.
+    EventTooLarge {
+        /// The server's `X-Request-Id`.
+        request_id: Option<String>,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// One event of a stream could not be decoded; the stream goes on with the next.
+    Event(Box<EventError>),
 }
 
 impl Error {
@@ -79,6 +100,7 @@ impl Error {
             Error::Decode(e) => Some(e.status),
             Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Redirect(e) => Some(e.status),
+            Error::Event(e) => Some(e.status),
             _ => None,
         }
     }
@@ -90,6 +112,8 @@ impl Error {
             Error::Decode(e) => e.request_id.as_deref(),
             Error::BodyTooLarge { request_id, .. } => request_id.as_deref(),
             Error::Redirect(e) => e.request_id.as_deref(),
+            Error::Event(e) => e.request_id.as_deref(),
+            Error::StreamTimeout { request_id, .. } | Error::EventTooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -107,7 +131,9 @@ impl Error {
     pub fn attempts(&self) -> Option<u32> {
         match self {
             Error::Api(e) => Some(e.attempts),
-            Error::Timeout { attempts, .. } | Error::Transport { attempts, .. } => Some(*attempts),
+            Error::Timeout { attempts, .. }
+            | Error::Transport { attempts, .. }
+            | Error::StreamTimeout { attempts, .. } => Some(*attempts),
             _ => None,
         }
     }
@@ -136,6 +162,16 @@ impl fmt::Display for Error {
             }
             Error::Redirect(err) => err.fmt(f),
             Error::Pagination(message) => write!(f, "paging stopped: {message}"),
+            Error::StreamTimeout { waited, request_id, attempts } => {
+                write!(f, "the stream sent nothing for {waited:?}")?;
+                write_request_id(f, request_id.as_deref())?;
+                write_attempts(f, *attempts)
+            }
+            Error::EventTooLarge { request_id, limit } => {
+                write!(f, "an event of the stream is larger than the {limit}-byte limit")?;
+                write_request_id(f, request_id.as_deref())
+            }
+            Error::Event(err) => err.fmt(f),
         }
     }
 }
@@ -147,6 +183,7 @@ impl std::error::Error for Error {
             Error::Api(err) => Some(err.as_ref()),
             Error::Decode(err) => Some(err.as_ref()),
             Error::Redirect(err) => Some(err.as_ref()),
+            Error::Event(err) => Some(err.as_ref()),
             _ => None,
         }
     }
@@ -190,6 +227,12 @@ fn excerpt(body: &[u8], at: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// The byte offset of a (line, column) position, as serde_json reports them, in `text`.
+pub(crate) fn offset_of(text: &[u8], (line, column): (usize, usize)) -> usize {
+    let line_start: usize = text.split(|b| *b == b'\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
 }
 
 /// A response with a status other than 2xx.
@@ -283,10 +326,7 @@ impl DecodeError {
         at: Option<(usize, usize)>,
     ) -> Self {
         let request_id = crate::client::request_id(&headers).map(str::to_owned);
-        let offset = at.map_or(0, |(line, column)| {
-            let line_start: usize = body.split(|b| *b == b'\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
-            line_start + column.saturating_sub(1)
-        });
+        let offset = at.map_or(0, |at| offset_of(&body, at));
         DecodeError { status, request_id, headers, path, message, body, offset }
     }
 
@@ -347,3 +387,52 @@ impl fmt::Display for RedirectError {
 }
 
 impl std::error::Error for RedirectError {}
+
+/// An event of a stream whose data could not be decoded. The stream goes on after it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EventError {
+    /// The stream's status.
+    pub status: StatusCode,
+    /// The server's `X-Request-Id`.
+    pub request_id: Option<String>,
+    /// The event's type (its `event` field), when it has one.
+    pub event: Option<String>,
+    /// The event's `id` field, when it has one.
+    pub id: Option<String>,
+    /// The event's data, exactly as received (its `data` lines joined with line feeds).
+    pub data: String,
+    /// Where decoding stopped, e.g. `citations[0].url` (empty for the whole data).
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+    /// Byte offset in `data` where decoding stopped.
+    pub(crate) offset: usize,
+}
+
+impl EventError {
+    /// The part of the data where decoding stopped, at most a couple of hundred characters.
+    pub fn excerpt(&self) -> String {
+        excerpt(self.data.as_bytes(), self.offset)
+    }
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}: could not decode an event", self.status)?;
+        if let Some(event) = &self.event {
+            write!(f, " of type {event:?}")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " with id {id:?}")?;
+        }
+        if !self.path.is_empty() && self.path != "." {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.message)?;
+        write_request_id(f, self.request_id.as_deref())?;
+        write!(f, "; data: {}", self.excerpt())
+    }
+}
+
+impl std::error::Error for EventError {}

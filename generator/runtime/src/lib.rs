@@ -2,7 +2,7 @@
 //!
 //! `client.rs`, `error.rs` and `paging.rs` are copied verbatim (after the `@generated`
 //! header) into each crate the generator writes, next to its generated `lib.rs`,
-//! `operations.rs` and `types.rs`. They are ordinary Rust here so that they are
+//! `operations.rs` and `types.rs`; `sse.rs` too, into crates with a streaming operation. They are ordinary Rust here so that they are
 //! compiled, linted and tested once, for every spec alike. The only thing they need
 //! from the generated crate is [`API`], what the spec says about reaching the API; this
 //! crate's own is an example for its tests.
@@ -10,9 +10,10 @@
 pub mod client;
 pub mod error;
 pub mod paging;
+pub mod sse;
 
 pub use client::{ApiInfo, ApiResponse, AuthScheme, Client, ClientBuilder, Redirects, RetryPolicy};
-pub use error::{ApiError, DecodeError, Error, RedirectError};
+pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
 
 /// What the spec says about reaching the API. In a generated crate this comes from the
 /// spec; here it is an example: an API key in an `x-api-key` header.

@@ -16,6 +16,8 @@ pub struct ManifestSettings<'a> {
     pub api_title: &'a str,
     pub layout: Layout,
     pub header: &'a str,
+    /// Whether the crate has an operation that streams (and so the `sse` module).
+    pub event_streams: bool,
 }
 
 fn toml_string(s: &str) -> String {
@@ -34,12 +36,15 @@ fn toml_string(s: &str) -> String {
 }
 
 /// The `[dependencies]` lines, in name order: the runtime's (see
-/// [`super::runtime::RUNTIME_DEPENDENCIES`]) and `chrono`, which generated types use for
-/// dates.
-fn dependencies() -> String {
+/// [`super::runtime::RUNTIME_DEPENDENCIES`], and [`super::runtime::STREAM_DEPENDENCIES`] for
+/// a crate that streams) and `chrono`, which generated types use for dates.
+fn dependencies(event_streams: bool) -> String {
     let mut lines =
         vec!["chrono = { version = \"0.4.38\", default-features = false, features = [\"clock\", \"serde\", \"std\"] }"];
     lines.extend(super::runtime::RUNTIME_DEPENDENCIES);
+    if event_streams {
+        lines.extend(super::runtime::STREAM_DEPENDENCIES);
+    }
     lines.sort_unstable();
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
@@ -67,7 +72,7 @@ pub fn manifest(s: &ManifestSettings<'_>) -> String {
         header = s.header,
         name = toml_string(s.crate_name),
         version = toml_string(s.crate_version),
-        dependencies = dependencies(),
+        dependencies = dependencies(s.event_streams),
     );
     match s.layout {
         Layout::WorkspaceMember => out.push_str("wiremock = \"0.6\"\n"),

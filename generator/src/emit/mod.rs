@@ -15,7 +15,7 @@ use quote::quote;
 use crate::model::{Api, Auth, TypeKind, TypeRef};
 
 pub use manifest::{manifest, Layout, ManifestSettings};
-pub use runtime::{RuntimeFile, RUNTIME_FILES};
+pub use runtime::{runtime_files, RuntimeFile, RUNTIME_FILES};
 
 /// An identifier from a name the model made valid; `r#` names become raw identifiers.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -194,12 +194,26 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
         "\n\nEach operation is a method on [`Client`] that returns a request builder: set any\n\
          optional parameters on it, then `send()` it. Models live in [`types`].",
     );
+    let streams = api.has_event_streams();
+    if streams {
+        text.push_str(
+            "\n\nAn operation that can answer with server-sent events also has `send_stream()`,\n\
+             which returns its events as they come, as an [`sse::EventStream`].",
+        );
+    }
     if let Some(example) = example(api, crate_ident) {
         text.push_str("\n\n```no_run\n");
         text.push_str(&example);
         text.push_str("```");
     }
     let api_info = api_info(api, settings.api_key_env);
+    let sse = if streams {
+        quote!(
+            pub mod sse;
+        )
+    } else {
+        TokenStream::new()
+    };
     let crate_doc = text.lines().map(|l| {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
@@ -211,10 +225,11 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
         pub mod error;
         pub mod operations;
         pub mod paging;
+        #sse
         pub mod types;
 
         pub use client::{ApiResponse, Client, ClientBuilder, Redirects, RetryPolicy};
-        pub use error::{ApiError, DecodeError, Error, RedirectError};
+        pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
 
         #api_info
     }

@@ -9,7 +9,7 @@ use super::docs::{doc, doc_sections, own};
 use super::ident;
 use super::types::{rust_type, Scope};
 use crate::model::{
-    Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody, ResponseBody, TypeRef,
+    EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody, ResponseBody, TypeRef,
 };
 
 /// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
@@ -31,6 +31,7 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
                 _ => None,
             }));
         refs.any(mentions_named)
+            || op.event_stream.as_ref().and_then(|s| s.data.as_ref()).is_some_and(mentions_named)
             || matches!(&op.body, Some(b) if matches!(&b.media, Media::Json { ty, .. } if mentions_named(ty)))
     });
     let types_use = if uses_types {
@@ -259,7 +260,8 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
     let builder = ident(&op.builder_name);
     let inputs = Inputs::of(op, enums);
     let (output, decode, response_enum) = response_handling(op);
-    let request = request(op, enums, &inputs.body_setup);
+    let request = request(op, enums, &inputs.body_setup, false);
+    let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, enums, &inputs.body_setup));
     let builder_struct = builder_struct(op, &inputs.fields);
     let setters = &inputs.setters;
     let stream = op.pagination.as_ref().map(|pg| paged(op, pg));
@@ -286,6 +288,8 @@ pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                 #request
                 #decode
             }
+
+            #send_stream
 
             #stream
         }
@@ -485,13 +489,19 @@ fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
 }
 
 /// The code in `send` that binds `request`, the runtime's `Request` for this operation:
-/// path, query, headers and body.
-fn request(op: &Operation, enums: &BTreeSet<String>, body_setup: &TokenStream) -> TokenStream {
+/// path, query, headers and body. `streaming` asks for its event stream (`send_stream`),
+/// with no deadline for the whole response.
+fn request(op: &Operation, enums: &BTreeSet<String>, body_setup: &TokenStream, streaming: bool) -> TokenStream {
     let path = path_code(op, enums);
     let query = query_code(op, enums);
     let headers = header_code(op, enums);
     let method = ident(&op.http_method.as_str().to_ascii_uppercase());
     let idempotent = op.http_method.is_idempotent();
+    let accept_and_timeout = if streaming {
+        quote!(accept: Some(crate::sse::EVENT_STREAM), timeout: Some(None),)
+    } else {
+        quote!(accept: None, timeout: None,)
+    };
     quote! {
         #path
         #query
@@ -504,8 +514,7 @@ fn request(op: &Operation, enums: &BTreeSet<String>, body_setup: &TokenStream) -
             headers,
             body,
             idempotent: #idempotent,
-            accept: None,
-            timeout: None,
+            #accept_and_timeout
         };
     }
 }
@@ -616,6 +625,59 @@ fn header_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             crate::client::extra_header(&mut headers, name, value)?;
         }
         #(#params)*
+    }
+}
+
+/// `send_stream`, for an operation that can answer with server-sent events: the request as
+/// `send` builds it, with the body's `stream` flag set, asking for the stream.
+fn send_stream(op: &Operation, es: &EventStream, enums: &BTreeSet<String>, body_setup: &TokenStream) -> TokenStream {
+    let request = request(op, enums, body_setup, true);
+    let (data, open, data_words) = match &es.data {
+        Some(ty) => {
+            let words = match ty {
+                TypeRef::Named(name) => format!("a [`types::{name}`]"),
+                _ => "JSON".to_owned(),
+            };
+            (rust_type(ty, Scope::Sibling), quote!(json), words)
+        }
+        None => (quote!(String), quote!(text), "text".to_owned()),
+    };
+    let (receiver, set_flag, flag_words) = match (&es.flag, &op.body) {
+        (Some(flag), Some(body)) => {
+            let field = ident(&flag.field);
+            let value = match flag.options {
+                0 => quote!(true),
+                1 => quote!(Some(true)),
+                _ => quote!(Some(Some(true))),
+            };
+            let set = if body.required {
+                quote!(self.body.#field = #value;)
+            } else {
+                quote! {
+                    if let Some(body) = &mut self.body {
+                        body.#field = #value;
+                    }
+                }
+            };
+            (quote!(mut self), set, "\nThe body's `stream` flag is set to `true`, which asks for it.")
+        }
+        _ => (quote!(self), TokenStream::new(), ""),
+    };
+    let doc = own(&format!(
+        "Sends the request for its stream of server-sent events (`text/event-stream`) and\n\
+         returns the events as they come, each one's data {data_words}.{flag_words}\n\
+         \n\
+         The client's timeout bounds the wait for the headers and then each silence, not the\n\
+         whole stream; its size limit applies to each event. See [`crate::sse`] for how the\n\
+         stream is read and which errors end it."
+    ));
+    quote! {
+        #doc
+        pub async fn send_stream(#receiver) -> Result<crate::sse::EventStream<#data>, Error> {
+            #set_flag
+            #request
+            crate::sse::EventStream::#open(&self.client, request).await
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! workspace, compiled, linted and tested there) and are copied verbatim into each
 //! generated crate below the `@generated` header. What differs between specs is not in
 //! them: it is the generated crate's `API` constant (see `emit::lib_module`), which they
-//! read as `crate::API`.
+//! read as `crate::API`. `sse.rs` and the crates it uses go only into crates with an
+//! operation that streams, which keeps them out of the build of every other crate.
 
 /// A runtime module as copied into a generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,17 +14,27 @@ pub struct RuntimeFile {
     pub name: &'static str,
     /// Its source, exactly as in `generator/runtime/src/`.
     pub source: &'static str,
+    /// Copied only into crates with an operation that streams server-sent events.
+    pub streams_only: bool,
 }
 
 /// Every runtime module, in the order `lib.rs` declares them.
-pub const RUNTIME_FILES: [RuntimeFile; 3] = [
-    RuntimeFile { name: "client.rs", source: include_str!("../../runtime/src/client.rs") },
-    RuntimeFile { name: "error.rs", source: include_str!("../../runtime/src/error.rs") },
-    RuntimeFile { name: "paging.rs", source: include_str!("../../runtime/src/paging.rs") },
+pub const RUNTIME_FILES: [RuntimeFile; 4] = [
+    RuntimeFile { name: "client.rs", source: include_str!("../../runtime/src/client.rs"), streams_only: false },
+    RuntimeFile { name: "error.rs", source: include_str!("../../runtime/src/error.rs"), streams_only: false },
+    RuntimeFile { name: "paging.rs", source: include_str!("../../runtime/src/paging.rs"), streams_only: false },
+    RuntimeFile { name: "sse.rs", source: include_str!("../../runtime/src/sse.rs"), streams_only: true },
 ];
 
-/// The crates the runtime uses, as the generated manifest must list them: each is a
-/// `[dependencies]` line of `generator/runtime/Cargo.toml`, checked by a test below.
+/// The runtime modules a crate gets: all but `sse.rs` unless it has an operation that
+/// streams.
+pub fn runtime_files(event_streams: bool) -> impl Iterator<Item = &'static RuntimeFile> {
+    RUNTIME_FILES.iter().filter(move |f| event_streams || !f.streams_only)
+}
+
+/// The crates the runtime uses, as the generated manifest must list them: with
+/// [`STREAM_DEPENDENCIES`], each is a `[dependencies]` line of
+/// `generator/runtime/Cargo.toml`, checked by a test below.
 pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     "fastrand = \"2\"",
     "futures = \"0.3\"",
@@ -38,6 +49,10 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
 
 /// How a runtime module's unit tests start; they end the file.
 const TESTS_MARKER: &str = "\n#[cfg(test)]\nmod tests {";
+
+/// The crates `sse.rs` alone uses, listed only for crates that copy it.
+pub const STREAM_DEPENDENCIES: &[&str] =
+    &["bytes = \"1\"", "sse-stream = { version = \"0.3\", default-features = false, features = [\"memchr\"] }"];
 
 impl RuntimeFile {
     /// The module name, e.g. `client`.
@@ -75,12 +90,27 @@ mod tests {
     }
 
     #[test]
+    fn only_crates_that_stream_get_the_sse_module_and_only_it_uses_their_crates() {
+        let names = |streams| runtime_files(streams).map(|f| f.name).collect::<Vec<_>>();
+        assert_eq!(names(false), ["client.rs", "error.rs", "paging.rs"]);
+        assert_eq!(names(true), ["client.rs", "error.rs", "paging.rs", "sse.rs"]);
+        for line in STREAM_DEPENDENCIES {
+            let krate = line.split(' ').next().unwrap().replace('-', "_");
+            for file in runtime_files(false) {
+                assert!(!file.source.contains(&format!("{krate}::")), "{} uses {krate}", file.name);
+            }
+        }
+    }
+
+    #[test]
     fn the_generated_manifest_lists_exactly_the_runtimes_dependencies() {
         let manifest = include_str!("../../runtime/Cargo.toml");
         let section = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
         let listed: Vec<&str> =
             section.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-        assert_eq!(listed, RUNTIME_DEPENDENCIES);
+        let mut ours: Vec<&str> = RUNTIME_DEPENDENCIES.iter().chain(STREAM_DEPENDENCIES).copied().collect();
+        ours.sort_unstable();
+        assert_eq!(listed, ours);
     }
 
     #[test]

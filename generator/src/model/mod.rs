@@ -20,6 +20,13 @@ pub struct Api {
     pub types: Vec<TypeDef>,
 }
 
+impl Api {
+    /// Whether any operation streams its response (so the crate needs the `sse` module).
+    pub fn has_event_streams(&self) -> bool {
+        self.operations.iter().any(|op| op.event_stream.is_some())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     /// An API key sent in the named header.
@@ -136,7 +143,30 @@ pub struct Operation {
     pub params: Vec<Parameter>,
     pub body: Option<RequestBody>,
     pub response: ResponseBody,
+    /// The `text/event-stream` success response, when there is one: sent by `send_stream`,
+    /// beside `send` for the other media types.
+    pub event_stream: Option<EventStream>,
     pub pagination: Option<Pagination>,
+}
+
+/// A success response of server-sent events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStream {
+    /// What each event's `data` is: JSON of this type (the stream's schema, else the JSON
+    /// response's), or text when `None`.
+    pub data: Option<TypeRef>,
+    /// The request body's boolean `stream` property, which asks for the stream: the
+    /// streaming method sets it.
+    pub flag: Option<StreamFlag>,
+}
+
+/// A boolean body field that selects the streaming response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamFlag {
+    /// The field's Rust name.
+    pub field: String,
+    /// How many `Option`s wrap it: 0 (required), 1 (optional or nullable) or 2 (both).
+    pub options: u8,
 }
 
 impl Operation {

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -19,6 +20,8 @@ pub struct Seen {
     pub headers: Vec<(String, String)>,
     /// Which connection (0-based, in accept order) carried it.
     pub connection: usize,
+    /// The body, as text.
+    pub body: String,
 }
 
 impl Seen {
@@ -37,6 +40,7 @@ impl Seen {
 }
 
 /// What to do with a request.
+#[derive(Clone)]
 pub enum Reply {
     /// Write this whole response (status line, headers, blank line, body).
     Raw(String),
@@ -44,6 +48,36 @@ pub enum Reply {
     RawThenClose(String),
     /// Close the connection without answering.
     Close,
+    /// Write each piece after waiting its delay, then close the connection: a response
+    /// that arrives over time, such as an event stream.
+    Timed(Vec<(Duration, String)>),
+}
+
+/// A streamed response: status line and headers, then the body in pieces, each after its
+/// delay, with the connection closed at the end. `chunked` frames the pieces with chunked
+/// transfer encoding (ended properly unless `cut`); otherwise the body ends where the
+/// connection closes.
+pub fn streamed(
+    status: u16,
+    extra_headers: &[(&str, &str)],
+    pieces: &[(u64, &str)],
+    chunked: bool,
+    cut: bool,
+) -> Reply {
+    let mut head = format!("HTTP/1.1 {status} X\r\n");
+    for (name, value) in extra_headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(if chunked { "transfer-encoding: chunked\r\n\r\n" } else { "connection: close\r\n\r\n" });
+    let mut out = vec![(Duration::ZERO, head)];
+    for (delay, piece) in pieces {
+        let piece = if chunked { format!("{:x}\r\n{piece}\r\n", piece.len()) } else { (*piece).to_owned() };
+        out.push((Duration::from_millis(*delay), piece));
+    }
+    if chunked && !cut {
+        out.push((Duration::ZERO, "0\r\n\r\n".to_owned()));
+    }
+    Reply::Timed(out)
 }
 
 /// A response with a body and `Content-Length`, plus extra header lines.
@@ -166,8 +200,9 @@ async fn serve(
                 Ok(n) => buffer.extend_from_slice(&chunk[..n]),
             }
         }
+        let body = String::from_utf8_lossy(&buffer[head_end..head_end + length]).into_owned();
         buffer.drain(..head_end + length);
-        let seen = Seen { method, target, headers, connection };
+        let seen = Seen { method, target, headers, connection, body };
         let index = {
             let mut log = log.lock().unwrap();
             log.push(seen.clone());
@@ -184,6 +219,15 @@ async fn serve(
                 return;
             }
             Reply::Close => return,
+            Reply::Timed(pieces) => {
+                for (delay, piece) in pieces {
+                    tokio::time::sleep(delay).await;
+                    if stream.write_all(piece.as_bytes()).await.is_err() || stream.flush().await.is_err() {
+                        return;
+                    }
+                }
+                return;
+            }
         }
     }
 }

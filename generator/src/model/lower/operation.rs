@@ -110,7 +110,10 @@ impl Lower<'_> {
             Some(body) => self.request_body(body, &pointer_push(ptr, "requestBody"), &builder_name)?,
             None => None,
         };
-        let response = self.response(op, ptr, &builder_name, builder_scope)?;
+        let (response, mut event_stream) = self.response(op, ptr, &builder_name, builder_scope)?;
+        if let Some(stream) = &mut event_stream {
+            stream.flag = self.stream_flag(body.as_ref());
+        }
         let mut operation = Operation {
             operation_id,
             method_name,
@@ -124,6 +127,7 @@ impl Lower<'_> {
             params,
             body,
             response,
+            event_stream,
             pagination: None,
         };
         operation.pagination = self.pagination(&operation);
@@ -391,15 +395,17 @@ impl Lower<'_> {
         }))
     }
 
-    /// The success response body. When the 2xx responses describe different bodies, a
-    /// per-status enum with a variant for each.
+    /// The success response body, and the event stream among the success responses if
+    /// there is one. When the 2xx responses describe different bodies, a per-status enum
+    /// with a variant for each. A `text/event-stream` offered beside other media types is
+    /// left to `send_stream`; offered alone, `send` also reads it whole, as text.
     fn response(
         &mut self,
         op: &oa::Operation,
         ptr: &str,
         builder: &str,
         builder_scope: &mut Scope,
-    ) -> Result<ResponseBody, Error> {
+    ) -> Result<(ResponseBody, Option<EventStream>), Error> {
         let responses_ptr = pointer_push(ptr, "responses");
         let mut success: Vec<(String, Option<u16>, &ReferenceOr<oa::Response>)> = op
             .responses
@@ -418,15 +424,28 @@ impl Lower<'_> {
                 Some(r) => success.push(("default".to_owned(), None, r)),
                 None => {
                     self.diags.warn(&responses_ptr, "no success response is described; the result is `()`");
-                    return Ok(ResponseBody::Empty);
+                    return Ok((ResponseBody::Empty, None));
                 }
             }
         }
         let single = success.len() == 1;
         let mut bodies = Vec::with_capacity(success.len());
+        // The first event stream: its media object, where it is, and which body is beside it.
+        let mut stream: Option<(oa::MediaType, String, usize)> = None;
         for (code, status, response) in &success {
             let response_ptr = pointer_push(&responses_ptr, code);
-            let response = self.component(response, "responses", |c| &c.responses, &response_ptr)?;
+            let mut response = self.component(response, "responses", |c| &c.responses, &response_ptr)?;
+            if let Some(key) = response.content.keys().find(|k| is_event_stream(k)).cloned() {
+                let media = if response.content.len() > 1 {
+                    response.content.shift_remove(&key)
+                } else {
+                    response.content.get(&key).cloned()
+                };
+                if let (None, Some(media)) = (&stream, media) {
+                    let media_ptr = pointer_push(&pointer_push(&response_ptr, "content"), &key);
+                    stream = Some((media, media_ptr, bodies.len()));
+                }
+            }
             let candidate = if single { format!("{builder}Response") } else { format!("{builder}Response{code}") };
             let body = match self.media(&response.content, &response_ptr, Naming::hint(candidate, "response"))? {
                 None => ResponseBody::Empty,
@@ -436,9 +455,19 @@ impl Lower<'_> {
             };
             bodies.push((*status, body));
         }
+        let event_stream = match stream {
+            Some((media, media_ptr, beside)) => {
+                let json = match &bodies[beside].1 {
+                    ResponseBody::Json(ty) => Some(ty.clone()),
+                    _ => None,
+                };
+                Some(self.event_stream(&media, &media_ptr, builder, json)?)
+            }
+            None => None,
+        };
         let first = bodies[0].1.clone();
         if bodies.iter().all(|(_, b)| *b == first) {
-            return Ok(first);
+            return Ok((first, event_stream));
         }
         let mut variant_scope = Scope::default();
         let variants = bodies
@@ -450,7 +479,40 @@ impl Lower<'_> {
             })
             .collect();
         let enum_name = builder_scope.claim(&format!("{builder}Response"));
-        Ok(ResponseBody::PerStatus { enum_name, variants })
+        Ok((ResponseBody::PerStatus { enum_name, variants }, event_stream))
+    }
+
+    /// What an event stream's events carry: JSON of the stream's schema (one named type,
+    /// `{Builder}Event` when written in place), else of the JSON response's type beside it
+    /// (`json`), else text. A string schema is text too: the data is not quoted.
+    fn event_stream(
+        &mut self,
+        media: &oa::MediaType,
+        ptr: &str,
+        builder: &str,
+        json: Option<TypeRef>,
+    ) -> Result<EventStream, Error> {
+        let data = match &media.schema {
+            Some(schema) => {
+                let naming = Naming::hint(format!("{builder}Event"), "event");
+                let shape = self.shape(schema.into(), &pointer_push(ptr, "schema"), naming)?;
+                Some(nullable_in_place(shape))
+            }
+            None => json,
+        };
+        Ok(EventStream { data: data.filter(|ty| *ty != TypeRef::String), flag: None })
+    }
+
+    /// The request body's `stream` property, when it is a boolean of an object body: a
+    /// common way for an API to choose between its JSON and its streamed response.
+    fn stream_flag(&self, body: Option<&RequestBody>) -> Option<StreamFlag> {
+        let Some(Media::Json { ty: TypeRef::Named(name), .. }) = body.map(|b| &b.media) else { return None };
+        let fields = self.types.iter().find_map(|t| match &t.kind {
+            TypeKind::Struct { fields } if &t.name == name => Some(fields),
+            _ => None,
+        })?;
+        let field = fields.iter().find(|f| f.json_name == "stream" && f.ty == TypeRef::Boolean)?;
+        Some(StreamFlag { field: field.name.clone(), options: u8::from(field.nullable) + u8::from(!field.required) })
     }
 
     /// Recognises Exa-style cursor pagination: a `cursor` query parameter and a response
@@ -485,6 +547,10 @@ impl Lower<'_> {
             next_cursor_options: u8::from(next.nullable) + u8::from(!next.required),
         })
     }
+}
+
+fn is_event_stream(media: &str) -> bool {
+    media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream")
 }
 
 fn is_json(media: &str) -> bool {
