@@ -68,8 +68,10 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
 
 pub fn run() -> Result<(), String> {
     let root = repo_root();
-    let work = root.join("target/spec-check");
-    let target = root.join("target");
+    // The crates are written into, and built in, the target dir cargo uses for this
+    // workspace, so their dependencies are built once for all of them.
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let work = target.join("spec-check");
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for (name, test, spec) in inputs(&root) {
