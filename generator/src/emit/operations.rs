@@ -439,9 +439,16 @@ fn builder_struct(op: &Operation, fields: &[TokenStream]) -> TokenStream {
         Some((Media::Binary { .. }, _)) => "Its body is bytes. ".to_owned(),
         None => String::new(),
     };
+    let stream = match op.event_stream.as_ref().map(|es| es.data.as_ref()) {
+        Some(Some(data)) => {
+            format!(" [`send_stream`](Self::send_stream) gives its events, each holding {}.", type_words(data))
+        }
+        Some(None) => " [`send_stream`](Self::send_stream) gives its events, each holding text.".to_owned(),
+        None => String::new(),
+    };
     let builder_doc = own(&format!(
         "Request builder for `{} {}`, made by [`Client::{}`].\n\n{body}[`send`](Self::send) gives {}, with \
-         the response's status and headers.",
+         the response's status and headers.{stream}",
         op.http_method.as_str().to_ascii_uppercase(),
         op.path_template,
         op.method_name.trim_start_matches("r#"),
