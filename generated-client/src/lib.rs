@@ -26,6 +26,8 @@
 
 pub mod client;
 
+pub mod decode;
+
 pub mod error;
 
 pub mod operations;

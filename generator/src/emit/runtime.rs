@@ -16,8 +16,9 @@ pub struct RuntimeFile {
 }
 
 /// Every runtime module, in the order `lib.rs` declares them.
-pub const RUNTIME_FILES: [RuntimeFile; 3] = [
+pub const RUNTIME_FILES: [RuntimeFile; 4] = [
     RuntimeFile { name: "client.rs", source: include_str!("../../runtime/src/client.rs") },
+    RuntimeFile { name: "decode.rs", source: include_str!("../../runtime/src/decode.rs") },
     RuntimeFile { name: "error.rs", source: include_str!("../../runtime/src/error.rs") },
     RuntimeFile { name: "paging.rs", source: include_str!("../../runtime/src/paging.rs") },
 ];
@@ -31,7 +32,7 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     "percent-encoding = \"2\"",
     "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
     "serde = { version = \"1\", features = [\"derive\"] }",
-    "serde_json = \"1\"",
+    "serde_json = { version = \"1\", features = [\"float_roundtrip\"] }",
     "serde_path_to_error = \"0.1\"",
     "tokio = { version = \"1\", features = [\"time\"] }",
 ];

@@ -32,7 +32,7 @@ pub fn box_cycles(types: &mut [TypeDef]) {
         .map(|(ti, t)| {
             let mut out = Vec::new();
             match &t.kind {
-                TypeKind::Struct { fields } => {
+                TypeKind::Struct { fields, .. } => {
                     for (fi, f) in fields.iter().enumerate() {
                         if let Some(&target) = direct_target(&f.ty).and_then(|n| index.get(n)) {
                             out.push((target, Edge::Field(ti, fi)));
@@ -101,7 +101,7 @@ pub fn box_cycles(types: &mut [TypeDef]) {
     for edge in to_box {
         match edge {
             Edge::Field(t, f) => {
-                if let TypeKind::Struct { fields } = &mut types[t].kind {
+                if let TypeKind::Struct { fields, .. } = &mut types[t].kind {
                     fields[f].boxed = true;
                 }
             }
@@ -134,7 +134,12 @@ mod tests {
     }
 
     fn strukt(name: &str, fields: Vec<Field>) -> TypeDef {
-        TypeDef { name: name.into(), doc: None, pointer: String::new(), kind: TypeKind::Struct { fields } }
+        TypeDef {
+            name: name.into(),
+            doc: None,
+            pointer: String::new(),
+            kind: TypeKind::Struct { fields, additional: None },
+        }
     }
 
     fn named(n: &str) -> TypeRef {
@@ -143,7 +148,7 @@ mod tests {
 
     fn boxed(t: &TypeDef) -> Vec<bool> {
         match &t.kind {
-            TypeKind::Struct { fields } => fields.iter().map(|f| f.boxed).collect(),
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| f.boxed).collect(),
             TypeKind::Union(u) => u.variants.iter().map(|v| v.boxed).collect(),
             _ => Vec::new(),
         }

@@ -448,7 +448,7 @@ impl Lower<'_> {
         });
         let ResponseBody::Json(TypeRef::Named(name)) = &op.response else { return None };
         let fields = self.types.iter().find_map(|t| match &t.kind {
-            TypeKind::Struct { fields } if &t.name == name => Some(fields),
+            TypeKind::Struct { fields, .. } if &t.name == name => Some(fields),
             _ => None,
         })?;
         let field = |json: &str| fields.iter().find(|f| f.json_name == json);
