@@ -3,7 +3,8 @@
 //! Generates a standalone crate from each fixture spec and each of Exa's published specs
 //! (in the shared material), runs `cargo clippy --all-targets -D warnings` and `cargo doc`
 //! (warnings denied) on each, runs the hand-written tests in `xtask/spec-tests/` for the
-//! specs that have one, and prints a table.
+//! specs that have one and the round-trip test of every type (see [`crate::roundtrip`]),
+//! and prints a table.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +19,7 @@ struct Row {
     types: usize,
     lines: usize,
     warnings: usize,
+    instances: usize,
     result: String,
 }
 
@@ -57,13 +59,17 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
-pub fn run() -> Result<(), String> {
+/// Checks every spec, or those whose crate name contains `only`.
+pub fn run(only: Option<&str>) -> Result<(), String> {
     let root = repo_root();
     let work = root.join("target/spec-check");
     let target = root.join("target");
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for (name, spec) in inputs(&root) {
+        if only.is_some_and(|only| !name.contains(only)) {
+            continue;
+        }
         let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
         let options = Options {
             crate_name: name.clone(),
@@ -87,6 +93,15 @@ pub fn run() -> Result<(), String> {
             let support = root.join("xtask/spec-tests/support.rs");
             std::fs::copy(&support, dir.join("tests/support/mod.rs")).map_err(|e| e.to_string())?;
         }
+        let api = generator::model_of(&text).map_err(|e| format!("{}: {e}", spec.display()))?.0;
+        let round_trip = crate::roundtrip::round_trip_test(&text, &api, &name.replace('-', "_"))
+            .map_err(|e| format!("{}: {e}", spec.display()))?;
+        let instances = round_trip.as_ref().map_or(0, |r| r.instances);
+        if let Some(rt) = &round_trip {
+            std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
+            std::fs::write(dir.join("tests/roundtrip.rs"), &rt.test).map_err(|e| e.to_string())?;
+            std::fs::write(dir.join("tests/roundtrip.json"), &rt.instances_json).map_err(|e| e.to_string())?;
+        }
         let lines = output
             .files
             .iter()
@@ -99,6 +114,9 @@ pub fn run() -> Result<(), String> {
             .map(|()| "clippy and docs ok".to_owned());
         if has_test && result.is_ok() {
             result = cargo(&dir, &target, &["test", "--quiet"]).map(|()| "clippy and docs ok, tests ok".to_owned());
+        } else if round_trip.is_some() && result.is_ok() {
+            result = cargo(&dir, &target, &["test", "--quiet", "--test", "roundtrip"])
+                .map(|()| "clippy and docs ok, round trip ok".to_owned());
         }
         let result = result.unwrap_or_else(|e| {
             failures.push(e);
@@ -110,13 +128,17 @@ pub fn run() -> Result<(), String> {
             types: output.types,
             lines,
             warnings: output.warnings.len(),
+            instances,
             result,
         });
     }
-    println!("\n| spec | operations | types | generated lines | warnings | result |");
-    println!("|---|---:|---:|---:|---:|---|");
+    println!("\n| spec | operations | types | generated lines | warnings | round-trip instances | result |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
     for r in &rows {
-        println!("| {} | {} | {} | {} | {} | {} |", r.spec, r.operations, r.types, r.lines, r.warnings, r.result);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.spec, r.operations, r.types, r.lines, r.warnings, r.instances, r.result
+        );
     }
     if failures.is_empty() {
         Ok(())
