@@ -168,7 +168,8 @@ impl<'d> Instances<'d> {
     }
 
     fn any(&mut self, schema: &Value, depth: usize) -> Value {
-        if self.nullable(schema, 0) && self.rng.chance(4) {
+        // Deep down, a nullable value ends a chain of required self-references.
+        if self.nullable(schema, 0) && (depth >= MAX_DEPTH || self.rng.chance(4)) {
             return Value::Null;
         }
         let schema = self.deref(schema);

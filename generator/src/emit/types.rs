@@ -89,11 +89,24 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && f.nullable),
         _ => false,
     });
+    let needs_keep_null = types.iter().any(|t| match &t.kind {
+        TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && !f.nullable && f.ty == TypeRef::Any),
+        _ => false,
+    });
     let needs_str_visitor = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. }));
     let double_option = needs_double_option.then(double_option_module);
+    let keep_null = needs_keep_null.then(|| {
+        quote! {
+            /// An optional field that holds any JSON value: `null` sent is `Some(Value::Null)`.
+            fn keep_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<serde_json::Value>, D::Error> {
+                serde_json::Value::deserialize(deserializer).map(Some)
+            }
+        }
+    });
     let str_visitor = needs_str_visitor.then(str_visitor);
     quote! {
         #double_option
+        #keep_null
         #str_visitor
     }
 }
@@ -185,6 +198,12 @@ fn field(f: &Field, camel: bool) -> TokenStream {
         (true, false) => ty,
         // Always written, as `null` when `None`: the field is required.
         (true, true) => quote!(Option<#ty>),
+        // Any JSON value includes `null`: sent, it is kept as `Some(Value::Null)`, not taken
+        // for an absent field.
+        (false, false) if f.ty == TypeRef::Any => {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "keep_null"));
+            quote!(Option<#ty>)
+        }
         (false, false) => {
             serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
             quote!(Option<#ty>)
