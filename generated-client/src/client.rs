@@ -831,7 +831,10 @@ impl RawResponse {
         match decode_json(&raw.body) {
             Ok(body) => Ok(raw.into_response(body)),
             Err((path, err)) => {
-                let at = Some((err.line(), err.column()));
+                let at = match err.line() {
+                    0 => crate::decode::locate(&raw.body, &path),
+                    line => Some((line, err.column())),
+                };
                 Err(raw.decode_error(path, err.to_string(), at))
             }
         }
@@ -886,11 +889,26 @@ impl RawResponse {
 }
 
 /// Decodes JSON text, trailing bytes after the value being as wrong as a bad value. The
-/// error comes with the JSON path where decoding stopped (empty for the whole value).
+/// error comes with the JSON path where decoding stopped (empty for the whole value), inside
+/// unions too: an error that a union reports from inside its value (see [`crate::decode`])
+/// comes back at the full path, without a line and column of its own (locate it with
+/// [`crate::decode::locate`]).
 pub fn decode_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, serde_json::Error)> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize(&mut de) {
         Ok(body) => de.end().map(|()| body).map_err(|e| (String::new(), e)),
-        Err(err) => Err((err.path().to_string(), err.into_inner())),
+        Err(err) => {
+            let outer = err.path().to_string();
+            let err = err.into_inner();
+            let text = err.to_string();
+            let message = match err.line() {
+                0 => text.as_str(),
+                line => text.strip_suffix(&format!(" at line {line} column {}", err.column())).unwrap_or(&text),
+            };
+            match crate::decode::split_path(&outer, message) {
+                (path, inner) if inner != message => Err((path, serde::de::Error::custom(inner))),
+                _ => Err((outer, err)),
+            }
+        }
     }
 }

@@ -21,6 +21,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod operations;
 pub mod paging;

@@ -25,6 +25,11 @@ impl MonitorRunObject {
             Self::Unknown(value) => value,
         }
     }
+
+    /// Whether the value is one the spec lists (not kept in [`Self::Unknown`]).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 
 impl From<&str> for MonitorRunObject {
@@ -86,6 +91,11 @@ impl MonitorRunStatus {
             Self::Unknown(value) => value,
         }
     }
+
+    /// Whether the value is one the spec lists (not kept in [`Self::Unknown`]).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 
 impl From<&str> for MonitorRunStatus {
@@ -141,6 +151,11 @@ impl MonitorRunType {
             Self::Refresh => "refresh",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// Whether the value is one the spec lists (not kept in [`Self::Unknown`]).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 

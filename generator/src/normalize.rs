@@ -7,6 +7,7 @@
 //! | 3.1 / JSON Schema                    | written as                                   |
 //! |--------------------------------------|----------------------------------------------|
 //! | `type: [X]`, `type: [X, "null"]`     | `type: X`, plus `nullable: true`             |
+//! | `type: [integer, number]`            | `oneOf: [{type: integer}, {type: number}]`   |
 //! | `type: "null"`                       | `nullable: true` on an untyped schema        |
 //! | `oneOf/anyOf: [S, {type: "null"}]`   | `S` with `nullable: true`                    |
 //! | `const: v`                           | `enum: [v]`                                  |
@@ -257,7 +258,20 @@ fn type_arrays(obj: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics)
         obj.insert("nullable".into(), Value::Bool(true));
     }
     if non_null.len() == 2 && non_null.contains(&"integer".to_owned()) && non_null.contains(&"number".to_owned()) {
-        non_null = vec!["number".to_owned()];
+        // Integers are numbers, but a Rust float would turn `7` into `7.0` and round large
+        // integers: a union whose integer variant is tried first keeps both exactly.
+        obj.remove("type");
+        let int_format =
+            obj.get("format").and_then(Value::as_str).is_some_and(|f| f.starts_with("int") || f.starts_with("uint"));
+        let format = if int_format { obj.remove("format") } else { None };
+        let mut integer = Map::new();
+        integer.insert("type".into(), Value::String("integer".into()));
+        if let Some(format) = format {
+            integer.insert("format".into(), format);
+        }
+        let number = Value::Object(Map::from_iter([("type".to_owned(), Value::String("number".into()))]));
+        obj.insert("oneOf".into(), Value::Array(vec![Value::Object(integer), number]));
+        return;
     }
     match non_null.as_slice() {
         [] => {

@@ -3,7 +3,8 @@
 //! Generates a standalone crate from each fixture spec and each of Exa's published specs
 //! (in the shared material), runs `cargo clippy --all-targets -D warnings` and `cargo doc`
 //! (warnings denied) on each, runs the hand-written tests in `xtask/spec-tests/` for the
-//! specs that have one, and prints a table.
+//! specs that have one and the round-trip test of every type (see [`crate::roundtrip`]),
+//! and prints a table.
 //!
 //! A spec's test is `xtask/spec-tests/<file stem>.rs` (`basics.rs`, `2025-06-03.rs`), or for
 //! every version of Exa's Search API `exa-search.rs`, which names the crate `api`: the copy
@@ -22,6 +23,7 @@ struct Row {
     types: usize,
     lines: usize,
     warnings: usize,
+    instances: usize,
     result: String,
 }
 
@@ -66,7 +68,8 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
-pub fn run() -> Result<(), String> {
+/// Checks every spec, or those whose crate name contains `only`.
+pub fn run(only: Option<&str>) -> Result<(), String> {
     let root = repo_root();
     // The crates are written into, and built in, the target dir cargo uses for this
     // workspace, so their dependencies are built once for all of them.
@@ -75,6 +78,9 @@ pub fn run() -> Result<(), String> {
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for (name, test, spec) in inputs(&root) {
+        if only.is_some_and(|only| !name.contains(only)) {
+            continue;
+        }
         let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
         let options = Options {
             crate_name: name.clone(),
@@ -101,6 +107,15 @@ pub fn run() -> Result<(), String> {
             let support = root.join("xtask/spec-tests/support.rs");
             std::fs::copy(&support, dir.join("tests/support/mod.rs")).map_err(|e| e.to_string())?;
         }
+        let api = generator::model_of(&text).map_err(|e| format!("{}: {e}", spec.display()))?.0;
+        let round_trip = crate::roundtrip::round_trip_test(&text, &api, &name.replace('-', "_"))
+            .map_err(|e| format!("{}: {e}", spec.display()))?;
+        let instances = round_trip.as_ref().map_or(0, |r| r.instances);
+        if let Some(rt) = &round_trip {
+            std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
+            std::fs::write(dir.join("tests/roundtrip.rs"), &rt.test).map_err(|e| e.to_string())?;
+            std::fs::write(dir.join("tests/roundtrip.json"), &rt.instances_json).map_err(|e| e.to_string())?;
+        }
         let lines = output
             .files
             .iter()
@@ -113,6 +128,9 @@ pub fn run() -> Result<(), String> {
             .map(|()| "clippy and docs ok".to_owned());
         if has_test && result.is_ok() {
             result = cargo(&dir, &target, &["test", "--quiet"]).map(|()| "clippy and docs ok, tests ok".to_owned());
+        } else if round_trip.is_some() && result.is_ok() {
+            result = cargo(&dir, &target, &["test", "--quiet", "--test", "roundtrip"])
+                .map(|()| "clippy and docs ok, round trip ok".to_owned());
         }
         let result = result.unwrap_or_else(|e| {
             failures.push(e);
@@ -124,13 +142,17 @@ pub fn run() -> Result<(), String> {
             types: output.types,
             lines,
             warnings: output.warnings.len(),
+            instances,
             result,
         });
     }
-    println!("\n| spec | operations | types | generated lines | warnings | result |");
-    println!("|---|---:|---:|---:|---:|---|");
+    println!("\n| spec | operations | types | generated lines | warnings | round-trip instances | result |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
     for r in &rows {
-        println!("| {} | {} | {} | {} | {} | {} |", r.spec, r.operations, r.types, r.lines, r.warnings, r.result);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.spec, r.operations, r.types, r.lines, r.warnings, r.instances, r.result
+        );
     }
     if failures.is_empty() {
         Ok(())

@@ -8,6 +8,7 @@ use generator::{Layout, Options};
 pub mod bench;
 pub mod check_specs;
 pub mod fuzz;
+pub mod roundtrip;
 
 /// The spec the checked-in client is generated from, relative to the repository root.
 pub const REPO_SPEC: &str = "spec/websets.yaml";

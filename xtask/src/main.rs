@@ -30,7 +30,10 @@ enum Command {
     Codegen(CodegenArgs),
     /// Generate a crate from every fixture and every Exa spec in ../shared, and clippy and test
     /// each.
-    CheckSpecs,
+    CheckSpecs {
+        /// Only the specs whose crate name contains this (`fixture-unions`, `2025-06-03`).
+        only: Option<String>,
+    },
     /// Benchmark the generator and the generated code against progenitor and a hand-written
     /// baseline; writes BENCHMARKS.md.
     Bench {
@@ -122,7 +125,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen(args) => codegen(&args),
-        Command::CheckSpecs => xtask::check_specs::run().map_err(Failure::from),
+        Command::CheckSpecs { only } => xtask::check_specs::run(only.as_deref()).map_err(Failure::from),
         Command::Bench { smoke } => {
             let args: Vec<String> = if smoke { vec!["--smoke".into()] } else { Vec::new() };
             xtask::bench::bench(&args).map_err(Failure::from)

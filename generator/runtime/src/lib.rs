@@ -1,6 +1,6 @@
 //! The client runtime: the modules every generated crate carries unchanged.
 //!
-//! `client.rs`, `error.rs` and `paging.rs` are copied verbatim (after the `@generated`
+//! `client.rs`, `decode.rs`, `error.rs` and `paging.rs` are copied verbatim (after the `@generated`
 //! header) into each crate the generator writes, next to its generated `lib.rs`,
 //! `operations.rs` and `types.rs`; `sse.rs` too, into crates with a streaming operation. They are ordinary Rust here so that they are
 //! compiled, linted and tested once, for every spec alike. The only thing they need
@@ -8,6 +8,7 @@
 //! crate's own is an example for its tests.
 
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod paging;
 pub mod sse;

@@ -103,7 +103,7 @@ impl<'a> Emitter<'a> {
             },
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),
-                i if i <= self.api.types.len() => types::type_def(&self.api.types[i - 1]),
+                i if i <= self.api.types.len() => types::type_def(&self.api.types[i - 1], &self.api.types),
                 _ => types::types_helpers(&self.api.types),
             },
             SourceFile::Lib => self.file(file),
@@ -222,6 +222,7 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
         #(#crate_doc)*
 
         pub mod client;
+        pub mod decode;
         pub mod error;
         pub mod operations;
         pub mod paging;

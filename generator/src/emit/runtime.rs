@@ -19,8 +19,9 @@ pub struct RuntimeFile {
 }
 
 /// Every runtime module, in the order `lib.rs` declares them.
-pub const RUNTIME_FILES: [RuntimeFile; 4] = [
+pub const RUNTIME_FILES: [RuntimeFile; 5] = [
     RuntimeFile { name: "client.rs", source: include_str!("../../runtime/src/client.rs"), streams_only: false },
+    RuntimeFile { name: "decode.rs", source: include_str!("../../runtime/src/decode.rs"), streams_only: false },
     RuntimeFile { name: "error.rs", source: include_str!("../../runtime/src/error.rs"), streams_only: false },
     RuntimeFile { name: "paging.rs", source: include_str!("../../runtime/src/paging.rs"), streams_only: false },
     RuntimeFile { name: "sse.rs", source: include_str!("../../runtime/src/sse.rs"), streams_only: true },
@@ -42,7 +43,7 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     "percent-encoding = \"2\"",
     "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
     "serde = { version = \"1\", features = [\"derive\"] }",
-    "serde_json = \"1\"",
+    "serde_json = { version = \"1\", features = [\"float_roundtrip\"] }",
     "serde_path_to_error = \"0.1\"",
     "tokio = { version = \"1\", features = [\"time\"] }",
 ];
@@ -92,8 +93,8 @@ mod tests {
     #[test]
     fn only_crates_that_stream_get_the_sse_module_and_only_it_uses_their_crates() {
         let names = |streams| runtime_files(streams).map(|f| f.name).collect::<Vec<_>>();
-        assert_eq!(names(false), ["client.rs", "error.rs", "paging.rs"]);
-        assert_eq!(names(true), ["client.rs", "error.rs", "paging.rs", "sse.rs"]);
+        assert_eq!(names(false), ["client.rs", "decode.rs", "error.rs", "paging.rs"]);
+        assert_eq!(names(true), ["client.rs", "decode.rs", "error.rs", "paging.rs", "sse.rs"]);
         for line in STREAM_DEPENDENCIES {
             let krate = line.split(' ').next().unwrap().replace('-', "_");
             for file in runtime_files(false) {

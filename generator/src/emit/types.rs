@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, own};
 use super::ident;
-use crate::model::{Field, FloatWidth, IntWidth, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{Field, FloatWidth, TypeDef, TypeKind, TypeRef, Union};
 
 /// Where a type is named from: inside the `types` module, or from a sibling module.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,8 +27,10 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Integer(IntWidth::I32) => quote!(i32),
-        TypeRef::Integer(IntWidth::I64) => quote!(i64),
+        TypeRef::Integer(width) => {
+            let width = format_ident!("{}", width.rust_name());
+            quote!(#width)
+        }
         TypeRef::Float(FloatWidth::F32) => quote!(f32),
         TypeRef::Float(FloatWidth::F64) => quote!(f64),
         TypeRef::Boolean => quote!(bool),
@@ -51,7 +53,7 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
 /// The contents of `types.rs`.
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
     let preamble = types_preamble(types);
-    let defs = types.iter().map(type_def);
+    let defs = types.iter().map(|t| type_def(t, types));
     let helpers = types_helpers(types);
     quote! {
         #preamble
@@ -62,12 +64,8 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
 
 /// The module docs and imports of `types.rs`.
 pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
-    // `Deserializer` is named only by the hand-written impls of enums and tagged unions.
-    let custom_deserialize = types.iter().any(|t| match &t.kind {
-        TypeKind::Enum { .. } => true,
-        TypeKind::Union(u) => u.tag.is_some(),
-        _ => false,
-    });
+    // `Deserializer` is named only by the hand-written impls of enums and unions.
+    let custom_deserialize = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. } | TypeKind::Union(_)));
     let serde_use = if custom_deserialize {
         quote!(
             use serde::{Deserialize, Deserializer, Serialize};
@@ -88,26 +86,39 @@ pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
 /// The private helpers at the end of `types.rs` that some types use.
 pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
     let needs_double_option = types.iter().any(|t| match &t.kind {
-        TypeKind::Struct { fields } => fields.iter().any(|f| !f.required && f.nullable),
+        TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && f.nullable),
+        _ => false,
+    });
+    let needs_keep_null = types.iter().any(|t| match &t.kind {
+        TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && !f.nullable && f.ty == TypeRef::Any),
         _ => false,
     });
     let needs_str_visitor = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. }));
     let double_option = needs_double_option.then(double_option_module);
+    let keep_null = needs_keep_null.then(|| {
+        quote! {
+            /// An optional field that holds any JSON value: `null` sent is `Some(Value::Null)`.
+            fn keep_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<serde_json::Value>, D::Error> {
+                serde_json::Value::deserialize(deserializer).map(Some)
+            }
+        }
+    });
     let str_visitor = needs_str_visitor.then(str_visitor);
     quote! {
         #double_option
+        #keep_null
         #str_visitor
     }
 }
 
-/// One model type and its impls.
-pub fn type_def(t: &TypeDef) -> TokenStream {
+/// One model type and its impls; `all` is every type, which unions look into.
+pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
     let name = ident(&t.name);
     let docs = doc(t.doc.as_deref());
     match &t.kind {
-        TypeKind::Struct { fields } => struct_def(&name, docs, fields),
+        TypeKind::Struct { fields, additional } => struct_def(&name, docs, fields, additional.as_ref()),
         TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
-        TypeKind::Union(u) => union(&name, docs, u),
+        TypeKind::Union(u) => union(&name, docs, u, all),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
             quote! {
@@ -142,9 +153,22 @@ fn camel_case_fits(fields: &[Field]) -> bool {
         && fields.iter().any(|f| f.name.trim_start_matches("r#") != f.json_name)
 }
 
-fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
+fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
     let camel = camel_case_fits(fields);
     let container = if camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
+    let additional = additional.map(|value| {
+        let mut map_name = "additional_properties".to_owned();
+        while fields.iter().any(|f| f.name.trim_start_matches("r#") == map_name) {
+            map_name.push('_');
+        }
+        let map_name = ident(&map_name);
+        let value = rust_type(value, Scope::Types);
+        quote! {
+            /// The properties beyond those above, which the schema allows, kept as sent.
+            #[serde(flatten)]
+            pub #map_name: std::collections::BTreeMap<String, #value>,
+        }
+    });
     let fields = fields.iter().map(|f| field(f, camel));
     quote! {
         #docs
@@ -152,6 +176,7 @@ fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field]) -> TokenStream 
         #container
         pub struct #name {
             #(#fields)*
+            #additional
         }
     }
 }
@@ -173,6 +198,12 @@ fn field(f: &Field, camel: bool) -> TokenStream {
         (true, false) => ty,
         // Always written, as `null` when `None`: the field is required.
         (true, true) => quote!(Option<#ty>),
+        // Any JSON value includes `null`: sent, it is kept as `Some(Value::Null)`, not taken
+        // for an absent field.
+        (false, false) if f.ty == TypeRef::Any => {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "keep_null"));
+            quote!(Option<#ty>)
+        }
         (false, false) => {
             serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
             quote!(Option<#ty>)
@@ -197,6 +228,7 @@ fn string_enum(name: &Ident, docs: TokenStream, variants: &[crate::model::EnumVa
     let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| own(&format!("`{v}`")));
+    let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
     let open_doc = own(&format!(
         "\nValues added to the API after this client was generated decode into\n[`{name}::{fallback}`], which keeps the value as sent."
     ));
@@ -217,6 +249,11 @@ fn string_enum(name: &Ident, docs: TokenStream, variants: &[crate::model::EnumVa
                     #(Self::#idents => #values,)*
                     Self::#fallback(value) => value,
                 }
+            }
+
+            #known_doc
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#fallback(_))
             }
         }
 
@@ -249,16 +286,81 @@ fn string_enum(name: &Ident, docs: TokenStream, variants: &[crate::model::EnumVa
     }
 }
 
+/// What a union variant reads, for the order in which an untagged union tries them: the
+/// most specific first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Reads {
+    Integer,
+    Number,
+    Boolean,
+    /// An open string enum: it fits only values it lists, before any plain string.
+    Enum,
+    /// A date or date-time: a string of a known shape.
+    FormattedString,
+    String,
+    /// An object with fixed properties: more required properties, then more properties,
+    /// first (the `Reverse`s).
+    Object(std::cmp::Reverse<usize>, std::cmp::Reverse<usize>),
+    Map,
+    Array,
+    /// Another union or anything else that decides for itself.
+    Nested,
+    Any,
+}
+
+fn reads(ty: &TypeRef, all: &[TypeDef], depth: usize) -> Reads {
+    use std::cmp::Reverse;
+    match ty {
+        TypeRef::Integer(_) => Reads::Integer,
+        TypeRef::Float(_) => Reads::Number,
+        TypeRef::Boolean => Reads::Boolean,
+        TypeRef::String => Reads::String,
+        TypeRef::Date | TypeRef::DateTime => Reads::FormattedString,
+        TypeRef::Any => Reads::Any,
+        TypeRef::Array(_) => Reads::Array,
+        TypeRef::Map(_) => Reads::Map,
+        TypeRef::Nullable(inner) => reads(inner, all, depth),
+        TypeRef::Named(name) if depth < 16 => match all.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, .. }) => {
+                Reads::Object(Reverse(fields.iter().filter(|f| f.required).count()), Reverse(fields.len()))
+            }
+            Some(TypeKind::Enum { .. }) => Reads::Enum,
+            Some(TypeKind::Alias(inner)) => reads(inner, all, depth + 1),
+            Some(TypeKind::Union(_)) | None => Reads::Nested,
+        },
+        TypeRef::Named(_) => Reads::Nested,
+    }
+}
+
+/// Whether `value` (a `serde_json::Value`) is of the JSON kind a variant reads.
+fn plausible(r: Reads) -> TokenStream {
+    match r {
+        Reads::Integer => quote!(value.is_i64() || value.is_u64()),
+        Reads::Number => quote!(value.is_number()),
+        Reads::Boolean => quote!(value.is_boolean()),
+        Reads::Enum | Reads::FormattedString | Reads::String => quote!(value.is_string()),
+        Reads::Object(..) | Reads::Map => quote!(value.is_object()),
+        Reads::Array => quote!(value.is_array()),
+        Reads::Nested | Reads::Any => quote!(true),
+    }
+}
+
 /// A union of its variants' types. Variants are whole objects of different sizes, so
 /// `clippy::large_enum_variant` is allowed: boxing them would only make matching clumsier.
-fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
+///
+/// Both kinds decode through `crate::decode`, which keeps the path of an error inside the
+/// variant. A tagged union decodes the variant its tag names; an untagged one tries its
+/// variants most specific first (see [`Reads`]) and keeps the first that re-encodes to the
+/// value exactly.
+fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenStream {
     let fallback = ident(&u.fallback);
+    let variant_ty = |v: &crate::model::UnionVariant| rust_type(&v.ty, Scope::Types);
     let variants: Vec<TokenStream> = u
         .variants
         .iter()
         .map(|v| {
             let vname = ident(&v.name);
-            let mut ty = rust_type(&v.ty, Scope::Types);
+            let mut ty = variant_ty(v);
             if v.boxed {
                 ty = quote!(Box<#ty>);
             }
@@ -272,29 +374,73 @@ fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
             quote!(#vdoc #vname(#ty),)
         })
         .collect();
+    let wrap = |v: &crate::model::UnionVariant| {
+        let vname = ident(&v.name);
+        let ty = variant_ty(v);
+        if v.boxed {
+            quote!(|v: #ty| Self::#vname(Box::new(v)))
+        } else {
+            quote!(Self::#vname)
+        }
+    };
     match &u.tag {
         Some(tag) => {
             let arms = u.variants.iter().filter(|v| !v.tag_values.is_empty()).map(|v| {
-                let vname = ident(&v.name);
                 let values = &v.tag_values;
-                let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+                let wrap = wrap(v);
                 quote! {
-                    Some(#(#values)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+                    Some(#(#values)|*) => crate::decode::variant(&value).map(#wrap),
                 }
             });
             let tag_doc = own(&format!("The variant is chosen by the `{tag}` property."));
+            // A variant whose type does not declare the tag property would be sent without
+            // it: such unions write the tag themselves.
+            let declares_tag = |v: &crate::model::UnionVariant| {
+                match &v.ty {
+                TypeRef::Named(n) => all.iter().any(|t| {
+                    &t.name == n
+                        && matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| &f.json_name == tag))
+                }),
+                _ => true,
+            }
+            };
+            let (derives, serialize) = if u.variants.iter().all(declares_tag) {
+                (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new())
+            } else {
+                let arms = u.variants.iter().map(|v| {
+                    let vname = ident(&v.name);
+                    match v.tag_values.first() {
+                        Some(value) if !declares_tag(v) => {
+                            quote!(Self::#vname(v) => crate::decode::with_tag(v, #tag, #value, serializer),)
+                        }
+                        _ => quote!(Self::#vname(v) => v.serialize(serializer),),
+                    }
+                });
+                let serialize = quote! {
+                    impl Serialize for #name {
+                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                            match self {
+                                #(#arms)*
+                                Self::#fallback(v) => v.serialize(serializer),
+                            }
+                        }
+                    }
+                };
+                (quote!(#[derive(Debug, Clone, PartialEq)]), serialize)
+            };
             quote! {
                 #docs
                 ///
                 #tag_doc
-                #[derive(Debug, Clone, PartialEq, Serialize)]
-                #[serde(untagged)]
+                #derives
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #(#variants)*
                     /// A kind this client does not know yet, kept as sent.
                     #fallback(serde_json::Value),
                 }
+
+                #serialize
 
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -307,19 +453,42 @@ fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
                 }
             }
         }
-        None => quote! {
-            #docs
-            ///
-            /// The first variant that the value fits is chosen.
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-            #[serde(untagged)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #name {
-                #(#variants)*
-                /// A value that fits no variant, kept as sent.
-                #fallback(serde_json::Value),
+        None => {
+            let mut order: Vec<(Reads, &crate::model::UnionVariant)> =
+                u.variants.iter().map(|v| (reads(&v.ty, all, 0), v)).collect();
+            order.sort_by_key(|(r, _)| *r);
+            let tries = order.iter().map(|(r, v)| {
+                let plausible = plausible(*r);
+                let wrap = wrap(v);
+                let ty = variant_ty(v);
+                let known = if *r == Reads::Enum { quote!(#ty::is_known) } else { quote!(|_: &#ty| true) };
+                quote!(.variant(#plausible, #known, #wrap))
+            });
+            quote! {
+                #docs
+                ///
+                /// Decoding picks the most specific variant the value fits (integers before
+                /// numbers, listed enum values before other strings, objects with more
+                /// required properties first), one that re-encodes to the same JSON.
+                #[derive(Debug, Clone, PartialEq, Serialize)]
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value of a JSON kind that no variant reads, kept as sent.
+                    #fallback(serde_json::Value),
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        let mut pick = crate::decode::Untagged::new(&value);
+                        pick #(#tries)*;
+                        pick.finish(Self::#fallback)
+                    }
+                }
             }
-        },
+        }
     }
 }
 

@@ -50,6 +50,10 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
+        /// The type of the properties beyond `fields`, when the schema allows them
+        /// (`additionalProperties: true` or a schema beside `properties`): they are kept in a
+        /// map rather than dropped.
+        additional: Option<TypeRef>,
     },
     /// A string enum; values the spec does not list are kept in a catch-all variant.
     Enum {
@@ -115,10 +119,49 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+/// An integer type, from the schema's `format` (`int8` to `int64`, `uint8` to `uint64`);
+/// `I64` when there is none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum IntWidth {
+    I8,
+    I16,
     I32,
     I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl IntWidth {
+    /// The width a `format` names, if it names one.
+    pub fn from_format(format: &str) -> Option<Self> {
+        Some(match format {
+            "int8" => IntWidth::I8,
+            "int16" => IntWidth::I16,
+            "int32" => IntWidth::I32,
+            "int64" => IntWidth::I64,
+            "uint8" => IntWidth::U8,
+            "uint16" => IntWidth::U16,
+            "uint32" => IntWidth::U32,
+            "uint64" => IntWidth::U64,
+            _ => return None,
+        })
+    }
+
+    /// The Rust primitive's name.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            IntWidth::I8 => "i8",
+            IntWidth::I16 => "i16",
+            IntWidth::I32 => "i32",
+            IntWidth::I64 => "i64",
+            IntWidth::U8 => "u8",
+            IntWidth::U16 => "u16",
+            IntWidth::U32 => "u32",
+            IntWidth::U64 => "u64",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -29,7 +29,7 @@ pub fn box_cycles(types: &mut [TypeDef]) {
     for edge in to_box {
         match edge {
             Edge::Field(t, f) => {
-                if let TypeKind::Struct { fields } = &mut types[t].kind {
+                if let TypeKind::Struct { fields, .. } = &mut types[t].kind {
                     fields[f].boxed = true;
                 }
             }
@@ -52,7 +52,7 @@ fn containment(types: &[TypeDef]) -> Vec<Vec<(usize, Edge)>> {
         .iter()
         .enumerate()
         .map(|(ti, t)| match &t.kind {
-            TypeKind::Struct { fields } => {
+            TypeKind::Struct { fields, .. } => {
                 fields.iter().enumerate().filter_map(|(fi, f)| Some((target(&f.ty)?, Edge::Field(ti, fi)))).collect()
             }
             TypeKind::Union(u) => u
@@ -136,7 +136,12 @@ mod tests {
     }
 
     fn strukt(name: &str, fields: Vec<Field>) -> TypeDef {
-        TypeDef { name: name.into(), doc: None, pointer: String::new(), kind: TypeKind::Struct { fields } }
+        TypeDef {
+            name: name.into(),
+            doc: None,
+            pointer: String::new(),
+            kind: TypeKind::Struct { fields, additional: None },
+        }
     }
 
     fn named(n: &str) -> TypeRef {
@@ -145,7 +150,7 @@ mod tests {
 
     fn boxed(t: &TypeDef) -> Vec<bool> {
         match &t.kind {
-            TypeKind::Struct { fields } => fields.iter().map(|f| f.boxed).collect(),
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| f.boxed).collect(),
             TypeKind::Union(u) => u.variants.iter().map(|v| v.boxed).collect(),
             _ => Vec::new(),
         }

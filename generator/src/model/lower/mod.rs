@@ -59,8 +59,9 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
             let sref = SchemaRef::from(schema);
             let shape = cx.shape(sref, &ptr, Naming::Fixed(name.clone()))?;
             if shape.ty != TypeRef::Named(name.clone()) {
-                let ty = if shape.nullable { TypeRef::Nullable(Box::new(shape.ty)) } else { shape.ty };
-                cx.types.push(TypeDef { name, doc: shape.doc, pointer: ptr, kind: TypeKind::Alias(ty) });
+                // A nullable alias names the value; the places that refer to it hold the
+                // `null` (see `Lower::nullable_of`).
+                cx.types.push(TypeDef { name, doc: shape.doc, pointer: ptr, kind: TypeKind::Alias(shape.ty) });
             }
         }
     }

@@ -508,7 +508,7 @@ impl Lower<'_> {
     fn stream_flag(&self, body: Option<&RequestBody>) -> Option<StreamFlag> {
         let Some(Media::Json { ty: TypeRef::Named(name), .. }) = body.map(|b| &b.media) else { return None };
         let fields = self.types.iter().find_map(|t| match &t.kind {
-            TypeKind::Struct { fields } if &t.name == name => Some(fields),
+            TypeKind::Struct { fields, .. } if &t.name == name => Some(fields),
             _ => None,
         })?;
         let field = fields.iter().find(|f| f.json_name == "stream" && f.ty == TypeRef::Boolean)?;
@@ -529,7 +529,7 @@ impl Lower<'_> {
         });
         let ResponseBody::Json(TypeRef::Named(name)) = &op.response else { return None };
         let fields = self.types.iter().find_map(|t| match &t.kind {
-            TypeKind::Struct { fields } if &t.name == name => Some(fields),
+            TypeKind::Struct { fields, .. } if &t.name == name => Some(fields),
             _ => None,
         })?;
         let field = |json: &str| fields.iter().find(|f| f.json_name == json);

@@ -146,8 +146,11 @@ impl Lower<'_> {
     pub(super) fn shape(&mut self, s: SchemaRef<'_>, ptr: &str, naming: Naming) -> Result<Shape, Error> {
         let schema = match s {
             SchemaRef::Ref(reference) => {
-                let (name, _) = self.resolve(reference, ptr)?;
-                return Ok(Shape::plain(TypeRef::Named(name)));
+                // Nullability declared on the referenced schema belongs to every place that
+                // refers to it: the named type holds the value, the reference the `null`.
+                let (name, target) = self.resolve(reference, ptr)?;
+                let nullable = self.nullable_of(target, 0);
+                return Ok(Shape { nullable, ..Shape::plain(TypeRef::Named(name)) });
             }
             SchemaRef::Inline(schema) => schema,
         };
@@ -184,7 +187,7 @@ impl Lower<'_> {
                 }
             }
             Kind::Int { format } => {
-                TypeRef::Integer(if format.as_deref() == Some("int32") { IntWidth::I32 } else { IntWidth::I64 })
+                TypeRef::Integer(format.as_deref().and_then(IntWidth::from_format).unwrap_or(IntWidth::I64))
             }
             Kind::Num { format } => {
                 TypeRef::Float(if format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 })
@@ -204,19 +207,23 @@ impl Lower<'_> {
                 if properties.is_empty() {
                     self.map_type(additional, ptr, &naming)?
                 } else {
-                    if let Some(oa::AdditionalProperties::Schema(_)) = additional {
-                        self.diags.warn(
-                            pointer_push(ptr, "additionalProperties"),
-                            "properties beyond the declared ones are accepted but not kept",
-                        );
-                    }
                     let name = self.claim(&naming, data);
                     let fields = self.fields(properties, required, ptr, &name)?;
+                    // Properties beyond the declared ones, when the schema allows them, are
+                    // kept in a map of their declared type.
+                    let additional = match additional {
+                        Some(oa::AdditionalProperties::Any(true)) => Some(TypeRef::Any),
+                        Some(oa::AdditionalProperties::Schema(_)) => match self.map_type(additional, ptr, &naming)? {
+                            TypeRef::Map(value) => Some(*value),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
                     self.types.push(TypeDef {
                         name: name.clone(),
                         doc: doc.clone(),
                         pointer: ptr.into(),
-                        kind: TypeKind::Struct { fields },
+                        kind: TypeKind::Struct { fields, additional },
                     });
                     TypeRef::Named(name)
                 }
@@ -362,7 +369,7 @@ impl Lower<'_> {
             name: name.clone(),
             doc: doc_of(data),
             pointer: ptr.into(),
-            kind: TypeKind::Struct { fields },
+            kind: TypeKind::Struct { fields, additional: None },
         });
         Ok(TypeRef::Named(name))
     }
@@ -532,6 +539,30 @@ impl Lower<'_> {
             }
             Kind::AllOf(parts) => parts.iter().find_map(|part| self.enum_property(part, prop, depth + 1)),
             _ => None,
+        }
+    }
+
+    /// Whether a schema admits `null`, the way [`Lower::shape`] reads it: `nullable`, a
+    /// `null` among an enum's values, or a nullable part of a union or of a one-part `allOf`,
+    /// looking through references.
+    fn nullable_of(&self, schema: &Schema, depth: usize) -> bool {
+        if schema.schema_data.nullable {
+            return true;
+        }
+        if depth > 32 {
+            return false;
+        }
+        let part = |r: &ReferenceOr<Schema>| match r {
+            ReferenceOr::Reference { reference } => {
+                self.resolve(reference, "").is_ok_and(|(_, s)| self.nullable_of(s, depth + 1))
+            }
+            ReferenceOr::Item(s) => self.nullable_of(s, depth + 1),
+        };
+        match kind_of(schema) {
+            Kind::Str { values, .. } => values.iter().any(Option::is_none),
+            Kind::AllOf([only]) => part(only),
+            Kind::OneOf(parts) | Kind::AnyOf(parts) => parts.iter().any(part),
+            _ => false,
         }
     }
 

@@ -1,0 +1,320 @@
+//! Decoding unions, and placing decoding errors that happen inside them (and encoding the
+//! tag of a union whose variants do not declare it).
+//!
+//! A union's `Deserialize` reads the value whole (as a [`serde_json::Value`]) and then tries
+//! its variants on it. Two things would be lost that way, and this module keeps them:
+//!
+//! - **The choice.** [`Untagged`] tries every variant, most specific first (the generator
+//!   orders them: integers before numbers, known enum values before plain strings, objects
+//!   with more required properties before looser ones), and takes the first whose
+//!   re-encoding is the value exactly, so that nothing is dropped or rewritten; failing
+//!   that, the first that fits.
+//! - **The place.** An error inside a variant names the path inside the union's value in
+//!   its message (`` at `company.name`: invalid type: null ``). [`crate::client::decode_json`]
+//!   joins it to the path outside the union and [`locate`] finds the failing value in the
+//!   body, so the error names `data[0].properties.company.name` and quotes that value.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The prefix of a message that carries a path inside a union's value.
+const AT: &str = "at `";
+/// What ends that path.
+const AT_END: &str = "`: ";
+
+/// A variant's failure: the path inside the union's value, and what was wrong there.
+#[derive(Debug, Clone)]
+struct Failure {
+    path: String,
+    message: String,
+    depth: usize,
+}
+
+impl Failure {
+    fn of(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let outer = err.path().to_string();
+        let (path, message) = split_path(&outer, &err.into_inner().to_string());
+        let depth = segments(&path).map_or(0, |s| s.len());
+        Failure { path, message, depth }
+    }
+
+    fn into_error<E: serde::de::Error>(self) -> E {
+        E::custom(format!("{AT}{}{AT_END}{}", self.path, self.message))
+    }
+}
+
+/// Joins two paths as `serde_path_to_error` prints them (`.` is the whole value).
+fn join(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        ("" | ".", inner) => inner.to_owned(),
+        (outer, "" | ".") => outer.to_owned(),
+        (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (outer, inner) => format!("{outer}.{inner}"),
+    }
+}
+
+/// Splits a message made by a union (`` at `path`: message ``) into the path, joined to
+/// `outer`, and the message; other messages are at `outer` itself.
+pub fn split_path(outer: &str, message: &str) -> (String, String) {
+    match message.strip_prefix(AT).and_then(|rest| rest.split_once(AT_END)) {
+        Some((inner, message)) => (join(outer, inner), message.to_owned()),
+        None => (outer.to_owned(), message.to_owned()),
+    }
+}
+
+/// Decodes the variant a union's tag selected; an error names the place inside `value`.
+///
+/// # Errors
+/// When `value` is not a `T`, with the path inside it.
+pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: &Value) -> Result<T, E> {
+    serde_path_to_error::deserialize(value).map_err(|e| Failure::of(e).into_error())
+}
+
+/// Encodes a tagged union's variant whose type does not declare the tag property, with the
+/// tag written in.
+///
+/// # Errors
+/// When `variant` cannot be encoded.
+pub fn with_tag<T: Serialize, S: serde::Serializer>(
+    variant: &T,
+    tag: &str,
+    value: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut encoded = serde_json::to_value(variant).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(object) = &mut encoded {
+        object.entry(tag).or_insert_with(|| Value::String(value.to_owned()));
+    }
+    encoded.serialize(serializer)
+}
+
+/// Picks the variant of a union without a tag. The generated `Deserialize` calls
+/// [`Untagged::variant`] for each variant, most specific first, then [`Untagged::finish`].
+pub struct Untagged<'v, U> {
+    value: &'v Value,
+    /// A variant whose re-encoding is the value exactly: the choice.
+    exact: Option<U>,
+    /// The first variant that fits otherwise.
+    fits: Option<U>,
+    /// The first that fits only as an enum value the client does not know.
+    unknown_value: Option<U>,
+    /// The failure that got furthest into the value, among variants of its JSON kind.
+    failure: Option<Failure>,
+}
+
+impl<'v, U: Serialize> Untagged<'v, U> {
+    pub fn new(value: &'v Value) -> Self {
+        Untagged { value, exact: None, fits: None, unknown_value: None, failure: None }
+    }
+
+    /// Tries a variant. `plausible` says whether the value is of the JSON kind the variant
+    /// reads (only then does its failure count as an error); `known` whether a decoded
+    /// value is one the variant really lists (false for an open enum's catch-all).
+    pub fn variant<T: DeserializeOwned>(
+        &mut self,
+        plausible: bool,
+        known: impl FnOnce(&T) -> bool,
+        wrap: impl FnOnce(T) -> U,
+    ) -> &mut Self {
+        if self.exact.is_some() {
+            return self;
+        }
+        match serde_path_to_error::deserialize::<_, T>(self.value) {
+            Ok(decoded) => {
+                let known = known(&decoded);
+                let decoded = wrap(decoded);
+                if !known {
+                    self.unknown_value.get_or_insert(decoded);
+                } else if serde_json::to_value(&decoded).is_ok_and(|again| again == *self.value) {
+                    self.exact = Some(decoded);
+                } else {
+                    self.fits.get_or_insert(decoded);
+                }
+            }
+            Err(err) if plausible => {
+                let failure = Failure::of(err);
+                if self.failure.as_ref().is_none_or(|f| failure.depth > f.depth) {
+                    self.failure = Some(failure);
+                }
+            }
+            Err(_) => {}
+        }
+        self
+    }
+
+    /// The chosen variant; else an error at the place the most plausible variant failed;
+    /// else, for a value of a kind no variant reads, `fallback` keeps it as sent.
+    ///
+    /// # Errors
+    /// When the value is of a kind some variant reads, but no variant can read it.
+    pub fn finish<E: serde::de::Error>(&mut self, fallback: impl FnOnce(Value) -> U) -> Result<U, E> {
+        if let Some(chosen) = self.exact.take().or_else(|| self.fits.take()).or_else(|| self.unknown_value.take()) {
+            return Ok(chosen);
+        }
+        match self.failure.take() {
+            Some(failure) => Err(failure.into_error()),
+            None => Ok(fallback(self.value.clone())),
+        }
+    }
+}
+
+/// The line and column (both from 1) of the value at `path` (as `serde_path_to_error`
+/// prints paths: `data[0].properties.name`) in the JSON text `body`, if it is there.
+pub fn locate(body: &[u8], path: &str) -> Option<(usize, usize)> {
+    let mut at = skip_space(body, 0);
+    for segment in segments(path)? {
+        at = match segment {
+            Segment::Key(key) => member(body, at, |k| k == key)?,
+            Segment::Index(index) => element(body, at, index)?,
+        };
+    }
+    let before = &body[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    Some((line, at - line_start + 1))
+}
+
+enum Segment<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+fn segments(path: &str) -> Option<Vec<Segment<'_>>> {
+    let mut out = Vec::new();
+    if path.is_empty() || path == "." {
+        return Some(out);
+    }
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            let (index, after) = after.split_once(']')?;
+            out.push(Segment::Index(index.parse().ok()?));
+            rest = after;
+        } else {
+            let rest_key = rest.strip_prefix('.').unwrap_or(rest);
+            let end = rest_key.find(['.', '[']).unwrap_or(rest_key.len());
+            out.push(Segment::Key(&rest_key[..end]));
+            rest = &rest_key[end..];
+        }
+    }
+    Some(out)
+}
+
+fn skip_space(body: &[u8], mut at: usize) -> usize {
+    while body.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
+}
+
+/// The offset of the value of the first member of the object at `at` whose key passes.
+fn member(body: &[u8], at: usize, wanted: impl Fn(&str) -> bool) -> Option<usize> {
+    if body.get(at) != Some(&b'{') {
+        return None;
+    }
+    let mut at = skip_space(body, at + 1);
+    loop {
+        let key_end = skip_value(body, at)?;
+        let key: String = serde_json::from_slice(&body[at..key_end]).ok()?;
+        at = skip_space(body, key_end);
+        if body.get(at) != Some(&b':') {
+            return None;
+        }
+        at = skip_space(body, at + 1);
+        if wanted(&key) {
+            return Some(at);
+        }
+        at = skip_space(body, skip_value(body, at)?);
+        if body.get(at) != Some(&b',') {
+            return None;
+        }
+        at = skip_space(body, at + 1);
+    }
+}
+
+/// The offset of element `index` of the array at `at`.
+fn element(body: &[u8], at: usize, index: usize) -> Option<usize> {
+    if body.get(at) != Some(&b'[') {
+        return None;
+    }
+    let mut at = skip_space(body, at + 1);
+    for _ in 0..index {
+        if body.get(at) == Some(&b']') {
+            return None;
+        }
+        at = skip_space(body, skip_value(body, at)?);
+        if body.get(at) != Some(&b',') {
+            return None;
+        }
+        at = skip_space(body, at + 1);
+    }
+    (body.get(at) != Some(&b']')).then_some(at)
+}
+
+/// The offset just after the JSON value that starts at `at`.
+fn skip_value(body: &[u8], mut at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match *body.get(at)? {
+            b'"' => {
+                at += 1;
+                loop {
+                    match *body.get(at)? {
+                        b'\\' => at += 2,
+                        b'"' => break,
+                        _ => at += 1,
+                    }
+                }
+                at += 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                at += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                at += 1;
+            }
+            _ if depth == 0 => {
+                while body.get(at).is_some_and(|b| !b",}] \t\r\n".contains(b)) {
+                    at += 1;
+                }
+                return Some(at);
+            }
+            _ => at += 1,
+        }
+        if depth == 0 {
+            return Some(at);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_found_in_the_text() {
+        let body = br#"{"data": [ {"a": 1}, {"properties": {"company": {"x": [1, "]"], "name": null}}} ]}"#;
+        let (line, column) = locate(body, "data[1].properties.company.name").unwrap();
+        assert_eq!(line, 1);
+        assert!(body[column - 1..].starts_with(b"null"), "{column}");
+        assert_eq!(locate(body, "."), Some((1, 1)));
+        assert_eq!(locate(body, "data[2]"), None);
+        assert_eq!(locate(body, "nope"), None);
+        let body = b"{\n  \"a\": [\n    true,\n    {\"b\\\"c\": 5}\n  ]\n}";
+        assert_eq!(locate(body, "a[1].b\"c"), Some((4, 14)));
+    }
+
+    #[test]
+    fn union_paths_compose() {
+        assert_eq!(
+            split_path("data[0].properties", "at `company.name`: bad"),
+            ("data[0].properties.company.name".into(), "bad".into())
+        );
+        assert_eq!(split_path(".", "at `[2]`: bad"), ("[2]".into(), "bad".into()));
+        assert_eq!(split_path("a", "at `.`: bad"), ("a".into(), "bad".into()));
+        assert_eq!(split_path("a", "plain"), ("a".into(), "plain".into()));
+    }
+}
