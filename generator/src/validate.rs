@@ -14,8 +14,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{pointer_push, Diagnostics, Error};
-
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::model::HttpMethod;
 
 /// Schemas nested deeper than this are left to the later stages, which refuse them.
 /// Keywords whose value is one schema.
@@ -287,7 +286,7 @@ impl Validator<'_> {
         }
         self.keywords(item, ptr, PATH_ITEM_KEYWORDS, "a path item");
         self.parameter_list(item, ptr)?;
-        for method in HTTP_METHODS {
+        for method in HttpMethod::ALL.map(HttpMethod::as_str) {
             if let Some(op) = item.get(method).and_then(Value::as_object) {
                 self.operation(op, &pointer_push(ptr, method))?;
             }
