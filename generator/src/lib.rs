@@ -217,7 +217,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
             event_streams: api.has_event_streams(),
         }),
     }];
-    for (file, contents) in format_in_parallel(&emit::Emitter::new(&api, &settings), &rust_header)? {
+    for (file, contents) in format_files(&emit::Emitter::new(&api, &settings), &rust_header)? {
         files.push(GeneratedFile { path: PathBuf::from(format!("src/{}", file.name())), contents });
     }
     for runtime in emit::runtime_files(api.has_event_streams()) {
@@ -230,47 +230,22 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
     Ok(Output { files, warnings, notes, operations: api.operations.len(), types: api.types.len() })
 }
 
-/// Emits, parses and prints every file, spreading the parts over the machine's cores. Parsing
-/// dominates generation time, and a large spec's types and operations are many independent
-/// parts. The result does not depend on how the parts were spread.
-fn format_in_parallel(emitter: &emit::Emitter<'_>, header: &str) -> Result<Vec<(emit::SourceFile, String)>, Error> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+/// Emits, parses and prints every file. Parsing dominates generation time, and a large spec's
+/// types and operations are many independent parts, so each file's parts are printed on
+/// rayon's thread pool (all cores, or `RAYON_NUM_THREADS`). The result does not depend on how
+/// the parts were spread: `collect` keeps their order.
+fn format_files(emitter: &emit::Emitter<'_>, header: &str) -> Result<Vec<(emit::SourceFile, String)>, Error> {
+    use rayon::prelude::*;
 
-    let jobs: Vec<(emit::SourceFile, usize)> = emit::SourceFile::ALL
+    emit::SourceFile::ALL
         .into_iter()
-        .flat_map(|file| (0..emitter.part_count(file)).map(move |i| (file, i)))
-        .collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let job = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(file, index)) = jobs.get(job) else { return done };
+        .map(|file| {
             let path = format!("src/{}", file.name());
-            done.push((job, format::print_part(emitter.part(file, index), index == 0, &path)));
-        }
-    };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let mut printed: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for handle in handles {
-            match handle.join() {
-                Ok(done) => all.extend(done),
-                Err(_) => all.push((usize::MAX, Err(Error::document("internal error: a formatting thread failed")))),
-            }
-        }
-        all
-    });
-    printed.sort_by_key(|(job, _)| *job);
-    let mut files: Vec<(emit::SourceFile, Vec<String>)> = Vec::new();
-    for (job, text) in printed {
-        let text = text?;
-        let file = jobs[job].0;
-        match files.last_mut() {
-            Some((f, parts)) if *f == file => parts.push(text),
-            _ => files.push((file, vec![text])),
-        }
-    }
-    Ok(files.into_iter().map(|(file, parts)| (file, format::finish(&parts, header))).collect())
+            let parts: Vec<String> = (0..emitter.part_count(file))
+                .into_par_iter()
+                .map(|index| format::print_part(emitter.part(file, index), index == 0, &path))
+                .collect::<Result<_, _>>()?;
+            Ok((file, format::finish(&parts, header)))
+        })
+        .collect()
 }

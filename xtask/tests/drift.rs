@@ -24,3 +24,20 @@ fn generation_is_deterministic() {
     let second = generator::generate(&spec, &repo_options()).unwrap();
     assert_eq!(first.files, second.files);
 }
+
+/// The output does not depend on how many threads print it: the newest Exa spec (or the
+/// repository's, without the shared material) on one thread and on four gives the same files.
+#[test]
+fn generation_is_the_same_on_one_thread_and_on_several() {
+    let spec = xtask::shared_dir()
+        .and_then(|shared| xtask::exa_specs(&shared).pop())
+        .unwrap_or_else(|| repo_root().join(REPO_SPEC));
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| generator::generate(&text, &repo_options()).unwrap())
+    };
+    let one = on(1);
+    assert!(one.operations > 0);
+    assert_eq!(one.files, on(4).files, "{}", spec.display());
+}
