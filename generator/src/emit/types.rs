@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, own};
 use super::ident;
-use crate::model::{Field, FloatWidth, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{Field, FloatWidth, RustIdent, TypeDef, TypeKind, TypeRef, Union};
 
 /// Where a type is named from: inside the `types` module, or from a sibling module.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -15,10 +15,10 @@ pub enum Scope {
 }
 
 /// The Rust type for a model type reference.
-pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
+pub fn rust_type(ty: &TypeRef, types: &[TypeDef], scope: Scope) -> TokenStream {
     match ty {
-        TypeRef::Named(n) => {
-            let n = ident(n);
+        TypeRef::Named(id) => {
+            let n = &types[id.index()].name;
             match scope {
                 Scope::Types => quote!(#n),
                 Scope::Sibling => quote!(types::#n),
@@ -36,15 +36,15 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Array(inner) => {
-            let inner = rust_type(inner, scope);
+            let inner = rust_type(inner, types, scope);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(inner, scope);
+            let inner = rust_type(inner, types, scope);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = rust_type(inner, scope);
+            let inner = rust_type(inner, types, scope);
             quote!(Option<#inner>)
         }
     }
@@ -113,14 +113,14 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
 
 /// One model type and its impls; `all` is every type, which unions look into.
 pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
-    let name = ident(&t.name);
+    let name = t.name.to_ident();
     let docs = doc(t.doc.as_deref());
     match &t.kind {
-        TypeKind::Struct { fields, additional } => struct_def(&name, docs, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional } => struct_def(&name, docs, fields, additional.as_ref(), all),
         TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
         TypeKind::Union(u) => union(&name, docs, u, all),
         TypeKind::Alias(ty) => {
-            let ty = rust_type(ty, Scope::Types);
+            let ty = rust_type(ty, all, Scope::Types);
             quote! {
                 #docs
                 pub type #name = #ty;
@@ -133,7 +133,7 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
 fn serde_camel_case(rust: &str) -> String {
     let mut out = String::with_capacity(rust.len());
     let mut upper = false;
-    for c in rust.trim_start_matches("r#").chars() {
+    for c in rust.chars() {
         if c == '_' {
             upper = true;
         } else if upper {
@@ -149,27 +149,33 @@ fn serde_camel_case(rust: &str) -> String {
 /// Whether `#[serde(rename_all = "camelCase")]` names every field right, with at least one
 /// field that needs it: then no field needs a rename of its own.
 fn camel_case_fits(fields: &[Field]) -> bool {
-    fields.iter().all(|f| serde_camel_case(&f.name) == f.json_name)
-        && fields.iter().any(|f| f.name.trim_start_matches("r#") != f.json_name)
+    fields.iter().all(|f| serde_camel_case(f.name.as_str()) == f.json_name)
+        && fields.iter().any(|f| f.name.as_str() != f.json_name)
 }
 
-fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn struct_def(
+    name: &Ident,
+    docs: TokenStream,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    all: &[TypeDef],
+) -> TokenStream {
     let camel = camel_case_fits(fields);
     let container = if camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
     let additional = additional.map(|value| {
         let mut map_name = "additional_properties".to_owned();
-        while fields.iter().any(|f| f.name.trim_start_matches("r#") == map_name) {
+        while fields.iter().any(|f| f.name.as_str() == map_name) {
             map_name.push('_');
         }
         let map_name = ident(&map_name);
-        let value = rust_type(value, Scope::Types);
+        let value = rust_type(value, all, Scope::Types);
         quote! {
             /// The properties beyond those above, which the schema allows, kept as sent.
             #[serde(flatten)]
             pub #map_name: std::collections::BTreeMap<String, #value>,
         }
     });
-    let fields = fields.iter().map(|f| field(f, camel));
+    let fields = fields.iter().map(|f| field(f, camel, all));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,16 +187,16 @@ fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field], additional: Opt
     }
 }
 
-fn field(f: &Field, camel: bool) -> TokenStream {
-    let name = ident(&f.name);
-    let mut ty = rust_type(&f.ty, Scope::Types);
+fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
+    let name = &f.name;
+    let mut ty = rust_type(&f.ty, all, Scope::Types);
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
     let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     let docs = doc(f.doc.as_deref());
     let mut serde_args: Vec<TokenStream> = Vec::new();
-    if !camel && f.name.trim_start_matches("r#") != f.json_name {
+    if !camel && f.name.as_str() != f.json_name {
         let json = &f.json_name;
         serde_args.push(quote!(rename = #json));
     }
@@ -223,9 +229,13 @@ fn field(f: &Field, camel: bool) -> TokenStream {
     }
 }
 
-fn string_enum(name: &Ident, docs: TokenStream, variants: &[crate::model::EnumVariant], fallback: &str) -> TokenStream {
-    let fallback = ident(fallback);
-    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+fn string_enum(
+    name: &Ident,
+    docs: TokenStream,
+    variants: &[crate::model::EnumVariant],
+    fallback: &RustIdent,
+) -> TokenStream {
+    let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| own(&format!("`{v}`")));
     let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
@@ -320,7 +330,7 @@ fn reads(ty: &TypeRef, all: &[TypeDef], depth: usize) -> Reads {
         TypeRef::Array(_) => Reads::Array,
         TypeRef::Map(_) => Reads::Map,
         TypeRef::Nullable(inner) => reads(inner, all, depth),
-        TypeRef::Named(name) if depth < 16 => match all.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        TypeRef::Named(id) if depth < 16 => match all.get(id.index()).map(|t| &t.kind) {
             Some(TypeKind::Struct { fields, .. }) => {
                 Reads::Object(Reverse(fields.iter().filter(|f| f.required).count()), Reverse(fields.len()))
             }
@@ -353,13 +363,13 @@ fn plausible(r: Reads) -> TokenStream {
 /// variants most specific first (see [`Reads`]) and keeps the first that re-encodes to the
 /// value exactly.
 fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenStream {
-    let fallback = ident(&u.fallback);
-    let variant_ty = |v: &crate::model::UnionVariant| rust_type(&v.ty, Scope::Types);
+    let fallback = &u.fallback;
+    let variant_ty = |v: &crate::model::UnionVariant| rust_type(&v.ty, all, Scope::Types);
     let variants: Vec<TokenStream> = u
         .variants
         .iter()
         .map(|v| {
-            let vname = ident(&v.name);
+            let vname = &v.name;
             let mut ty = variant_ty(v);
             if v.boxed {
                 ty = quote!(Box<#ty>);
@@ -375,7 +385,7 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
         })
         .collect();
     let wrap = |v: &crate::model::UnionVariant| {
-        let vname = ident(&v.name);
+        let vname = &v.name;
         let ty = variant_ty(v);
         if v.boxed {
             quote!(|v: #ty| Self::#vname(Box::new(v)))
@@ -395,20 +405,16 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
             let tag_doc = own(&format!("The variant is chosen by the `{tag}` property."));
             // A variant whose type does not declare the tag property would be sent without
             // it: such unions write the tag themselves.
-            let declares_tag = |v: &crate::model::UnionVariant| {
-                match &v.ty {
-                TypeRef::Named(n) => all.iter().any(|t| {
-                    &t.name == n
-                        && matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| &f.json_name == tag))
-                }),
+            let declares_tag = |v: &crate::model::UnionVariant| match &v.ty {
+                TypeRef::Named(id) => matches!(&all[id.index()].kind,
+                    TypeKind::Struct { fields, .. } if fields.iter().any(|f| &f.json_name == tag)),
                 _ => true,
-            }
             };
             let (derives, serialize) = if u.variants.iter().all(declares_tag) {
                 (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new())
             } else {
                 let arms = u.variants.iter().map(|v| {
-                    let vname = ident(&v.name);
+                    let vname = &v.name;
                     match v.tag_values.first() {
                         Some(value) if !declares_tag(v) => {
                             quote!(Self::#vname(v) => crate::decode::with_tag(v, #tag, #value, serializer),)

@@ -104,12 +104,12 @@ fn doc_of(data: &oa::SchemaData) -> Option<String> {
 }
 
 impl Lower<'_> {
-    /// Resolves `#/components/schemas/X` to the name of X's type.
-    pub(super) fn resolve(&self, reference: &str, ptr: &str) -> Result<(String, &Schema), Error> {
+    /// Resolves `#/components/schemas/X` to X's type.
+    pub(super) fn resolve(&self, reference: &str, ptr: &str) -> Result<(TypeId, &Schema), Error> {
         self.resolve_hops(reference, ptr, 0)
     }
 
-    fn resolve_hops(&self, reference: &str, ptr: &str, hops: usize) -> Result<(String, &Schema), Error> {
+    fn resolve_hops(&self, reference: &str, ptr: &str, hops: usize) -> Result<(TypeId, &Schema), Error> {
         if hops > 32 {
             return Err(Error::at(
                 ptr,
@@ -126,7 +126,7 @@ impl Lower<'_> {
         let key = key.map(|k| k.replace("~1", "/").replace("~0", "~"));
         let found = key.as_ref().and_then(|k| {
             let schema = self.spec.components.as_ref()?.schemas.get(k)?;
-            Some((self.component_names.get(k)?.clone(), schema))
+            Some((*self.component_names.get(k)?, schema))
         });
         match found {
             Some((name, ReferenceOr::Item(schema))) => Ok((name, schema)),
@@ -148,9 +148,9 @@ impl Lower<'_> {
             SchemaRef::Ref(reference) => {
                 // Nullability declared on the referenced schema belongs to every place that
                 // refers to it: the named type holds the value, the reference the `null`.
-                let (name, target) = self.resolve(reference, ptr)?;
+                let (id, target) = self.resolve(reference, ptr)?;
                 let nullable = self.nullable_of(target, 0);
-                return Ok(Shape { nullable, ..Shape::plain(TypeRef::Named(name)) });
+                return Ok(Shape { nullable, ..Shape::plain(TypeRef::Named(id)) });
             }
             SchemaRef::Inline(schema) => schema,
         };
@@ -207,7 +207,8 @@ impl Lower<'_> {
                 if properties.is_empty() {
                     self.map_type(additional, ptr, &naming)?
                 } else {
-                    let name = self.claim(&naming, data);
+                    let id = self.claim(&naming, data);
+                    let name = self.types.name(id).to_string();
                     let fields = self.fields(properties, required, ptr, &name)?;
                     // Properties beyond the declared ones, when the schema allows them, are
                     // kept in a map of their declared type.
@@ -219,13 +220,8 @@ impl Lower<'_> {
                         },
                         _ => None,
                     };
-                    self.types.push(TypeDef {
-                        name: name.clone(),
-                        doc: doc.clone(),
-                        pointer: ptr.into(),
-                        kind: TypeKind::Struct { fields, additional },
-                    });
-                    TypeRef::Named(name)
+                    self.types.define(id, doc.clone(), ptr.into(), TypeKind::Struct { fields, additional });
+                    TypeRef::Named(id)
                 }
             }
             Kind::AllOf(parts) => self.all_of(parts, ptr, naming, data, &mut nullable)?,
@@ -235,12 +231,14 @@ impl Lower<'_> {
         Ok(Shape { ty, nullable, doc, deprecated: data.deprecated, default: data.default.clone() })
     }
 
-    fn claim(&mut self, naming: &Naming, data: &oa::SchemaData) -> String {
+    /// The type a schema that needs one of its own gets.
+    fn claim(&mut self, naming: &Naming, data: &oa::SchemaData) -> TypeId {
         match naming {
-            Naming::Fixed(name) => name.clone(),
+            Naming::Fixed(id, _) => *id,
             Naming::Hint { candidate, .. } => {
                 let from_title = data.title.as_deref().map(type_name).filter(|t| t != "Unnamed");
-                self.type_scope.claim(from_title.as_deref().unwrap_or(candidate))
+                let name = self.type_scope.claim(from_title.as_deref().unwrap_or(candidate));
+                self.types.reserve(name)
             }
         }
     }
@@ -325,23 +323,18 @@ impl Lower<'_> {
             _ => None,
         };
         if let Some(existing) = key.as_ref().and_then(|k| self.enum_cache.get(k)) {
-            return TypeRef::Named(existing.clone());
+            return TypeRef::Named(*existing);
         }
-        let name = self.claim(&naming, data);
+        let id = self.claim(&naming, data);
         if let Some(key) = key {
-            self.enum_cache.insert(key, name.clone());
+            self.enum_cache.insert(key, id);
         }
         let mut scope = Scope::default();
         let variants =
             unique.into_iter().map(|value| EnumVariant { name: scope.claim(&type_name(&value)), value }).collect();
         let fallback = scope.claim("Unknown");
-        self.types.push(TypeDef {
-            name: name.clone(),
-            doc,
-            pointer: ptr.into(),
-            kind: TypeKind::Enum { variants, fallback },
-        });
-        TypeRef::Named(name)
+        self.types.define(id, doc, ptr.into(), TypeKind::Enum { variants, fallback });
+        TypeRef::Named(id)
     }
 
     /// `allOf`: one reference with annotations is that type; otherwise the parts' properties
@@ -363,15 +356,11 @@ impl Lower<'_> {
         let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         self.collect_all_of(parts, &here, &mut properties, &mut required, 0)?;
-        let name = self.claim(&naming, data);
+        let id = self.claim(&naming, data);
+        let name = self.types.name(id).to_string();
         let fields = self.fields(&properties, &required, ptr, &name)?;
-        self.types.push(TypeDef {
-            name: name.clone(),
-            doc: doc_of(data),
-            pointer: ptr.into(),
-            kind: TypeKind::Struct { fields, additional: None },
-        });
-        Ok(TypeRef::Named(name))
+        self.types.define(id, doc_of(data), ptr.into(), TypeKind::Struct { fields, additional: None });
+        Ok(TypeRef::Named(id))
     }
 
     fn collect_all_of(
@@ -424,7 +413,8 @@ impl Lower<'_> {
             *nullable |= shape.nullable;
             return Ok(shape.ty);
         }
-        let name = self.claim(&naming, data);
+        let id = self.claim(&naming, data);
+        let name = self.types.name(id).to_string();
         let tag = self.union_tag(variants, data, &here);
         let mut scope = Scope::default();
         let mut out = Vec::with_capacity(variants.len());
@@ -440,23 +430,21 @@ impl Lower<'_> {
             };
             let base = match (tag_values.first(), v) {
                 (Some(value), _) => type_name(value),
-                (None, ReferenceOr::Reference { reference }) => self.resolve(reference, &v_ptr)?.0,
+                (None, ReferenceOr::Reference { reference }) => {
+                    self.types.name(self.resolve(reference, &v_ptr)?.0).to_string()
+                }
                 (None, ReferenceOr::Item(s)) => inline_title.clone().unwrap_or_else(|| kind_label(s).to_owned()),
             };
             let variant_name = scope.claim(&base);
             let shape =
-                self.shape(v.into(), &v_ptr, Naming::hint(format!("{name}{variant_name}"), variant_name.clone()))?;
+                self.shape(v.into(), &v_ptr, Naming::hint(format!("{name}{variant_name}"), variant_name.to_string()))?;
             *nullable |= shape.nullable;
             out.push(UnionVariant { name: variant_name, ty: shape.ty, tag_values, boxed: false });
         }
         let fallback = scope.claim("Unknown");
-        self.types.push(TypeDef {
-            name: name.clone(),
-            doc: doc_of(data),
-            pointer: ptr.into(),
-            kind: TypeKind::Union(Union { tag: tag.map(|t| t.property), variants: out, fallback }),
-        });
-        Ok(TypeRef::Named(name))
+        let union = Union { tag: tag.map(|t| t.property), variants: out, fallback };
+        self.types.define(id, doc_of(data), ptr.into(), TypeKind::Union(union));
+        Ok(TypeRef::Named(id))
     }
 
     /// The property that tells the variants apart: the discriminator, or else a property
