@@ -116,7 +116,14 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
     let name = t.name.to_ident();
     let docs = doc(t.doc.as_deref());
     match &t.kind {
-        TypeKind::Struct { fields, additional } => struct_def(&name, docs, fields, additional.as_ref(), all),
+        TypeKind::Struct { fields, additional, includes } => {
+            let def = struct_def(&name, docs, fields, additional.as_ref(), all);
+            let froms = includes.iter().filter_map(|id| from_merged(&name, fields, &all[id.index()]));
+            quote! {
+                #def
+                #(#froms)*
+            }
+        }
         TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
         TypeKind::Union(u) => union(&name, docs, u, all),
         TypeKind::Alias(ty) => {
@@ -127,6 +134,42 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
             }
         }
     }
+}
+
+/// `From<Merged> for Base`, for a struct an `allOf` merged from `base` and more: the base's
+/// fields moved out, the others dropped. Only when every field of the base is in the merged
+/// struct with the same name and type (a part may redefine one) and the base keeps no
+/// additional properties.
+fn from_merged(name: &Ident, fields: &[Field], base: &TypeDef) -> Option<TokenStream> {
+    let TypeKind::Struct { fields: base_fields, additional: None, .. } = &base.kind else { return None };
+    let moves = base_fields
+        .iter()
+        .map(|b| {
+            let f = fields.iter().find(|f| f.json_name == b.json_name)?;
+            if (&f.name, &f.ty, f.required, f.nullable) != (&b.name, &b.ty, b.required, b.nullable) {
+                return None;
+            }
+            let n = &b.name;
+            Some(match (f.boxed, b.boxed) {
+                (false, true) => quote!(#n: Box::new(value.#n),),
+                (true, false) => quote!(#n: *value.#n,),
+                _ => quote!(#n: value.#n,),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let base_name = &base.name;
+    let doc = own(&format!("The [`{base_name}`] part of a [`{name}`]: its other fields are dropped."));
+    let allow =
+        if base_fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    Some(quote! {
+        #doc
+        #allow
+        impl From<#name> for #base_name {
+            fn from(value: #name) -> Self {
+                #base_name { #(#moves)* }
+            }
+        }
+    })
 }
 
 /// The name serde's `rename_all = "camelCase"` gives a Rust field name.

@@ -73,6 +73,9 @@ pub enum TypeKind {
         /// (`additionalProperties: true` or a schema beside `properties`): they are kept in a
         /// map rather than dropped.
         additional: Option<TypeRef>,
+        /// The components an `allOf` merged into this struct by `$ref`: every one whose
+        /// fields are all here (same names, same types) can be had with `From`.
+        includes: Vec<TypeId>,
     },
     /// A string enum; values the spec does not list are kept in a catch-all variant.
     Enum {
@@ -150,10 +153,20 @@ impl TypeRef {
 }
 
 impl TypeDef {
+    /// Every type id the definition names outside its type references.
+    fn ids_mut(&mut self) -> impl Iterator<Item = &mut TypeId> {
+        match &mut self.kind {
+            TypeKind::Struct { includes, .. } => Some(includes.iter_mut()),
+            _ => None,
+        }
+        .into_iter()
+        .flatten()
+    }
+
     /// Every type reference in the definition.
     fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
         match &mut self.kind {
-            TypeKind::Struct { fields, additional } => {
+            TypeKind::Struct { fields, additional, .. } => {
                 fields.iter_mut().map(|f| &mut f.ty).chain(additional.iter_mut()).collect()
             }
             TypeKind::Enum { .. } => Vec::new(),

@@ -142,7 +142,7 @@ mod tests {
             name: id(name),
             doc: None,
             pointer: String::new(),
-            kind: TypeKind::Struct { fields, additional: None },
+            kind: TypeKind::Struct { fields, additional: None, includes: Vec::new() },
         }
     }
 

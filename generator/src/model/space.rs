@@ -53,6 +53,9 @@ impl TypeSpace {
         for ty in types.iter_mut().flat_map(TypeDef::refs_mut) {
             ty.ids_mut(&mut renumber);
         }
+        for id in types.iter_mut().flat_map(TypeDef::ids_mut) {
+            renumber(id);
+        }
         for ty in operations.iter_mut().flat_map(Operation::refs_mut) {
             ty.ids_mut(&mut renumber);
         }

@@ -3,6 +3,7 @@
 //! `schema.rs` lowers schemas to types, `operation.rs` paths to operations; this module holds
 //! the state they share and what the document says as a whole (servers, security).
 
+mod identity;
 mod operation;
 mod schema;
 
@@ -15,6 +16,7 @@ use super::space::TypeSpace;
 use super::*;
 use crate::diagnostics::{pointer_push, Diagnostics, Error};
 use crate::names::{type_name, Scope};
+use identity::Identity;
 
 /// Names the generated `types` module must not define, because the code it contains uses
 /// them unqualified.
@@ -46,7 +48,7 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
         type_scope: Scope::with_reserved(&RESERVED_TYPE_NAMES),
         component_names: HashMap::new(),
         types: TypeSpace::default(),
-        enum_cache: HashMap::new(),
+        identity: Identity::default(),
         depth: 0,
     };
     if let Some(components) = &spec.components {
@@ -54,6 +56,7 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
             let id = cx.types.reserve(cx.type_scope.claim(&type_name(key)));
             cx.component_names.insert(key.clone(), id);
         }
+        cx.identity.index_components(components, &cx.component_names);
         for (key, schema) in &components.schemas {
             let ptr = pointer_push("/components/schemas", key);
             let id = cx.component_names[key];
@@ -63,6 +66,10 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
                 // A nullable alias names the value; the places that refer to it hold the
                 // `null` (see `Lower::nullable_of`).
                 cx.types.define(id, shape.doc, ptr, TypeKind::Alias(shape.ty));
+            } else if cx.types.get(id).is_none() {
+                // Only a (nullable) reference to itself: nothing says what the value is.
+                cx.diags.warn(&ptr, "this schema only refers to itself; it is taken as any JSON value");
+                cx.types.define(id, shape.doc, ptr, TypeKind::Alias(TypeRef::Any));
             }
         }
     }
@@ -89,9 +96,8 @@ struct Lower<'a> {
     /// `components/schemas` key to its type.
     component_names: HashMap<String, TypeId>,
     types: TypeSpace,
-    /// Inline string enums already emitted, by (property name, values), so that an enum
-    /// repeated across many schemas is one type.
-    enum_cache: HashMap<(String, Vec<String>), TypeId>,
+    /// Which schemas already have a type (see `identity.rs`).
+    identity: Identity,
     /// How many inline schemas `shape` is inside of.
     depth: usize,
 }
@@ -128,22 +134,14 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
 enum Naming {
     /// A component schema: the type reserved for it, and its name.
     Fixed(TypeId, String),
-    /// An inline schema: `candidate` unless the schema has a `title`; `leaf` is the property
-    /// (or other position) it sits at. A `shareable` enum is merged with an identical one at
-    /// a same-named position elsewhere.
-    Hint { candidate: String, leaf: String, shareable: bool },
+    /// An inline schema: `candidate` (made from where it is written) unless the schema has a
+    /// `title`.
+    Hint { candidate: String },
 }
 
 impl Naming {
-    fn hint(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
-        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: true }
-    }
-
-    /// A type of its owner's own, never shared: the direct properties of a named schema
-    /// (`MonitorRun.status` is a `MonitorRunStatus`, even if `Monitor.status` has the same
-    /// values).
-    fn owned(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
-        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: false }
+    fn hint(candidate: impl Into<String>) -> Self {
+        Naming::Hint { candidate: candidate.into() }
     }
 
     fn base(&self) -> &str {
@@ -155,6 +153,7 @@ impl Naming {
 }
 
 /// What a schema position turns into.
+#[derive(Clone)]
 struct Shape {
     ty: TypeRef,
     nullable: bool,

@@ -209,7 +209,7 @@ impl Lower<'_> {
         let name = data.name.clone();
         let (ty, doc_from_schema, default) = match &data.format {
             oa::ParameterSchemaOrContent::Schema(s) => {
-                let naming = Naming::hint(format!("{builder}{}", type_name(&name)), name.clone());
+                let naming = Naming::hint(format!("{builder}{}", type_name(&name)));
                 let shape = self.shape(s.into(), &pointer_push(p_ptr, "schema"), naming)?;
                 (shape.ty, shape.doc, shape.default)
             }
@@ -346,7 +346,7 @@ impl Lower<'_> {
         builder: &str,
     ) -> Result<Option<RequestBody>, Error> {
         let body = self.component(body, "requestBodies", |c| &c.request_bodies, ptr)?;
-        let Some(media) = self.media(&body.content, ptr, Naming::hint(format!("{builder}Body"), "body"))? else {
+        let Some(media) = self.media(&body.content, ptr, Naming::hint(format!("{builder}Body")))? else {
             return Ok(None);
         };
         Ok(Some(RequestBody { media, required: body.required, doc: body.description.clone() }))
@@ -447,7 +447,7 @@ impl Lower<'_> {
                 }
             }
             let candidate = if single { format!("{builder}Response") } else { format!("{builder}Response{code}") };
-            let body = match self.media(&response.content, &response_ptr, Naming::hint(candidate, "response"))? {
+            let body = match self.media(&response.content, &response_ptr, Naming::hint(candidate))? {
                 None => ResponseBody::Empty,
                 Some(Media::Json { ty, .. }) => ResponseBody::Json(ty),
                 Some(Media::Text { .. }) => ResponseBody::Text,
@@ -494,7 +494,7 @@ impl Lower<'_> {
     ) -> Result<EventStream, Error> {
         let data = match &media.schema {
             Some(schema) => {
-                let naming = Naming::hint(format!("{builder}Event"), "event");
+                let naming = Naming::hint(format!("{builder}Event"));
                 let shape = self.shape(schema.into(), &pointer_push(ptr, "schema"), naming)?;
                 Some(nullable_in_place(shape))
             }
