@@ -118,14 +118,25 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
     match &t.kind {
         TypeKind::Struct { fields, additional, includes } => {
             let def = struct_def(&name, docs, fields, additional.as_ref(), all);
+            let builders = builders(&name, fields, additional.is_some(), all);
             let froms = includes.iter().filter_map(|id| from_merged(&name, fields, &all[id.index()]));
             quote! {
                 #def
+                #builders
                 #(#froms)*
             }
         }
         TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
-        TypeKind::Union(u) => union(&name, docs, u, all),
+        TypeKind::Union(u) => {
+            let def = union(&name, docs, u, all);
+            let froms = union_froms(&name, u, all);
+            let shared = shared_fields(&name, u, all);
+            quote! {
+                #def
+                #froms
+                #shared
+            }
+        }
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, all, Scope::Types);
             quote! {
@@ -134,6 +145,115 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether a required field holds a single fixed value (a `const`, a one-value enum, a union
+/// tag): its type's default, which `new` and `Default` fill in.
+fn is_fixed(f: &Field, all: &[TypeDef]) -> bool {
+    f.required
+        && !f.nullable
+        && matches!(&f.ty, TypeRef::Named(id) if matches!(&all[id.index()].kind, TypeKind::Enum { variants, .. } if variants.len() == 1))
+}
+
+/// Whether the struct can be made with `Default`: no required field but fixed ones.
+fn is_defaultable(fields: &[Field], all: &[TypeDef]) -> bool {
+    fields.iter().all(|f| !f.required || is_fixed(f, all))
+}
+
+/// `new(required fields)` when some field must be given, and a chained setter per optional
+/// field, taking `impl Into<T>` so that `"text"`, `5` and a union's variant read naturally.
+fn builders(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -> TokenStream {
+    let field_ty = |f: &Field| {
+        let ty = rust_type(&f.ty, all, Scope::Types);
+        if f.nullable {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        }
+    };
+    let wrap = |f: &Field, value: TokenStream| match (f.boxed, f.nullable) {
+        (false, _) => value,
+        (true, false) => quote!(Box::new(#value)),
+        (true, true) => {
+            let ty = field_ty(f);
+            quote!({
+                let value: #ty = #value;
+                value.map(Box::new)
+            })
+        }
+    };
+    let constructor = (!is_defaultable(fields, all)).then(|| {
+        let args = fields.iter().filter(|f| f.required && !is_fixed(f, all)).map(|f| {
+            let (n, ty) = (&f.name, field_ty(f));
+            quote!(#n: impl Into<#ty>)
+        });
+        let inits = fields.iter().map(|f| {
+            let n = &f.name;
+            if !f.required {
+                quote!(#n: None,)
+            } else if is_fixed(f, all) {
+                quote!(#n: Default::default(),)
+            } else {
+                let value = wrap(f, quote!(#n.into()));
+                quote!(#n: #value,)
+            }
+        });
+        let extra = if additional {
+            let map = additional_name(fields);
+            quote!(#map: Default::default(),)
+        } else {
+            TokenStream::new()
+        };
+        let many = fields.iter().filter(|f| f.required && !is_fixed(f, all)).count() > 7;
+        let allow = if many { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
+        let doc = own(&format!("A [`{name}`] with the fields it requires; set the others with the methods below."));
+        quote! {
+            #doc
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* #extra }
+            }
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let n = &f.name;
+        let setter = if n.as_str() == "new" { format_ident!("with_new") } else { n.to_ident() };
+        let ty = field_ty(f);
+        let value = wrap(f, quote!(value.into()));
+        let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+        let doc = own(&format!("Sets `{}`.", f.json_name.replace('`', "'")));
+        quote! {
+            #doc
+            #deprecated
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#n = Some(#value);
+                self
+            }
+        }
+    });
+    let setters: Vec<TokenStream> = setters.collect();
+    if constructor.is_none() && setters.is_empty() {
+        return TokenStream::new();
+    }
+    let allow_deprecated =
+        if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    quote! {
+        #allow_deprecated
+        #[allow(clippy::wrong_self_convention)]
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+/// The field that keeps additional properties: a name no declared field has.
+fn additional_name(fields: &[Field]) -> Ident {
+    let mut map_name = "additional_properties".to_owned();
+    while fields.iter().any(|f| f.name.as_str() == map_name) {
+        map_name.push('_');
+    }
+    ident(&map_name)
 }
 
 /// `From<Merged> for Base`, for a struct an `allOf` merged from `base` and more: the base's
@@ -206,11 +326,7 @@ fn struct_def(
     let camel = camel_case_fits(fields);
     let container = if camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
     let additional = additional.map(|value| {
-        let mut map_name = "additional_properties".to_owned();
-        while fields.iter().any(|f| f.name.as_str() == map_name) {
-            map_name.push('_');
-        }
-        let map_name = ident(&map_name);
+        let map_name = additional_name(fields);
         let value = rust_type(value, all, Scope::Types);
         quote! {
             /// The properties beyond those above, which the schema allows, kept as sent.
@@ -218,10 +334,11 @@ fn struct_def(
             pub #map_name: std::collections::BTreeMap<String, #value>,
         }
     });
+    let default = if is_defaultable(fields, all) { quote!(Default,) } else { TokenStream::new() };
     let fields = fields.iter().map(|f| field(f, camel, all));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, #default)]
         #container
         pub struct #name {
             #(#fields)*
@@ -285,11 +402,18 @@ fn string_enum(
     let open_doc = own(&format!(
         "\nValues added to the API after this client was generated decode into\n[`{name}::{fallback}`], which keeps the value as sent."
     ));
+    // A single value (`const`): the one the type is made with by default.
+    let (default_derive, default_attr) = if variants.len() == 1 {
+        (quote!(Default,), quote!(#[default]))
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     quote! {
         #docs
         #open_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive)]
         pub enum #name {
+            #default_attr
             #(#variant_docs #idents,)*
             /// A value this client does not know yet, kept as sent.
             #fallback(String),
@@ -335,6 +459,101 @@ fn string_enum(
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
             }
+        }
+    }
+}
+
+/// A type with aliases looked through.
+fn resolved<'a>(ty: &'a TypeRef, all: &'a [TypeDef]) -> &'a TypeRef {
+    match ty {
+        TypeRef::Named(id) => match &all[id.index()].kind {
+            TypeKind::Alias(inner) => resolved(inner, all),
+            _ => ty,
+        },
+        _ => ty,
+    }
+}
+
+/// `From<Variant>` for each variant whose type no other variant has (and that is not the
+/// union itself): `.entity(CompanyEntity::default())` where an `Entity` is wanted.
+fn union_froms(name: &Ident, u: &Union, all: &[TypeDef]) -> TokenStream {
+    let own = |v: &crate::model::UnionVariant| matches!(resolved(&v.ty, all), TypeRef::Named(id) if &all[id.index()].name.to_ident() == name);
+    let impls = u
+        .variants
+        .iter()
+        .filter(|v| !own(v))
+        .filter(|v| u.variants.iter().filter(|w| resolved(&w.ty, all) == resolved(&v.ty, all)).count() == 1)
+        .map(|v| {
+            let (vname, ty) = (&v.name, rust_type(&v.ty, all, Scope::Types));
+            let value = if v.boxed { quote!(Box::new(value)) } else { quote!(value) };
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#vname(#value)
+                    }
+                }
+            }
+        });
+    quote!(#(#impls)*)
+}
+
+/// A method per field that every variant of the union has with the same type, giving it for
+/// whichever variant the value is (`None` for a kind this client does not know, or where the
+/// field is optional and absent).
+fn shared_fields(name: &Ident, u: &Union, all: &[TypeDef]) -> TokenStream {
+    let structs: Option<Vec<&[Field]>> = u
+        .variants
+        .iter()
+        .map(|v| match resolved(&v.ty, all) {
+            TypeRef::Named(id) if !v.boxed => match &all[id.index()].kind {
+                TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let Some(structs) = structs.filter(|s| !s.is_empty()) else { return TokenStream::new() };
+    let methods = structs[0].iter().filter_map(|first| {
+        let same: Vec<&Field> = structs
+            .iter()
+            .filter_map(|fs| fs.iter().find(|f| f.json_name == first.json_name && f.ty == first.ty && !f.boxed))
+            .collect();
+        if same.len() != structs.len() {
+            return None;
+        }
+        let arms = u.variants.iter().zip(&same).map(|(v, f)| {
+            let (vname, n) = (&v.name, &f.name);
+            let get = match (f.required, f.nullable) {
+                (true, false) => quote!(Some(&v.#n)),
+                (false, true) => quote!(v.#n.as_ref().and_then(Option::as_ref)),
+                _ => quote!(v.#n.as_ref()),
+            };
+            quote!(Self::#vname(v) => #get,)
+        });
+        let (n, ty, fallback) = (&first.name, rust_type(&first.ty, all, Scope::Types), &u.fallback);
+        let doc = own(&format!(
+            "The `{}` of whichever kind this is (every kind has one).",
+            first.json_name.replace('`', "'")
+        ));
+        let allow = if same.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+        Some(quote! {
+            #doc
+            #allow
+            pub fn #n(&self) -> Option<&#ty> {
+                match self {
+                    #(#arms)*
+                    Self::#fallback(_) => None,
+                }
+            }
+        })
+    });
+    let methods: Vec<TokenStream> = methods.collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #(#methods)*
         }
     }
 }
