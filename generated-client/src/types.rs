@@ -9,8 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 ///
 /// Values added to the API after this client was generated decode into
 /// [`MonitorRunObject::Unknown`], which keeps the value as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum MonitorRunObject {
+    #[default]
     /// `monitor_run`
     MonitorRun,
     /// A value this client does not know yet, kept as sent.
@@ -215,6 +216,38 @@ pub struct MonitorRun {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+#[allow(clippy::wrong_self_convention)]
+impl MonitorRun {
+    /// A [`MonitorRun`] with the fields it requires; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        status: impl Into<MonitorRunStatus>,
+        monitor_id: impl Into<String>,
+        r#type: impl Into<MonitorRunType>,
+        completed_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        failed_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        failed_reason: impl Into<Option<String>>,
+        canceled_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        updated_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: Default::default(),
+            status: status.into(),
+            monitor_id: monitor_id.into(),
+            r#type: r#type.into(),
+            completed_at: completed_at.into(),
+            failed_at: failed_at.into(),
+            failed_reason: failed_reason.into(),
+            canceled_at: canceled_at.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+}
+
 /// One page of runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -225,6 +258,22 @@ pub struct ListMonitorRunsResponse {
     pub has_more: bool,
     /// Cursor that fetches the next page, or null on the last page.
     pub next_cursor: Option<String>,
+}
+
+#[allow(clippy::wrong_self_convention)]
+impl ListMonitorRunsResponse {
+    /// A [`ListMonitorRunsResponse`] with the fields it requires; set the others with the methods below.
+    pub fn new(
+        data: impl Into<Vec<MonitorRun>>,
+        has_more: impl Into<bool>,
+        next_cursor: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            has_more: has_more.into(),
+            next_cursor: next_cursor.into(),
+        }
+    }
 }
 
 struct StrVisitor<T>(std::marker::PhantomData<T>);

@@ -54,7 +54,8 @@ pub fn type_name(raw: &str) -> String {
     name
 }
 
-/// `snake_case` name for a field, method or parameter. Keywords come back as `r#kw`.
+/// `snake_case` name for a field, method or parameter. Keywords stay as they are: a
+/// [`Scope`] makes them raw identifiers.
 pub fn value_name(raw: &str) -> String {
     let mut name = non_empty(clean(raw).to_snake_case(), "value");
     if !name.starts_with(|c: char| c == '_' || unicode_ident::is_xid_start(c)) {
@@ -62,10 +63,56 @@ pub fn value_name(raw: &str) -> String {
     }
     if NO_RAW.contains(&name.as_str()) {
         name.push('_');
-    } else if RAW_OK.contains(&name.as_str()) || RAW_OK_NEWER.contains(&name.as_str()) {
-        name.insert_str(0, "r#");
     }
     name
+}
+
+/// A Rust identifier of the generated code: a valid name, written `r#name` when it is a
+/// keyword. Only a [`Scope`] makes one, so every identifier in the model is unique where it
+/// must be and valid.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustIdent {
+    name: String,
+    raw: bool,
+}
+
+impl RustIdent {
+    fn new(name: String) -> Self {
+        let raw = RAW_OK.contains(&name.as_str()) || RAW_OK_NEWER.contains(&name.as_str());
+        RustIdent { name, raw }
+    }
+
+    /// The name without any `r#`: what docs and serde see.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether it is written `r#name`.
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+
+    /// The identifier as tokens.
+    pub fn to_ident(&self) -> proc_macro2::Ident {
+        let span = proc_macro2::Span::call_site();
+        if self.raw {
+            proc_macro2::Ident::new_raw(&self.name, span)
+        } else {
+            proc_macro2::Ident::new(&self.name, span)
+        }
+    }
+}
+
+impl std::fmt::Display for RustIdent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl quote::ToTokens for RustIdent {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        self.to_ident().to_tokens(tokens);
+    }
 }
 
 /// Hands out names unique within one scope, in the order asked, so output is deterministic.
@@ -79,17 +126,18 @@ impl Scope {
         Scope { taken: names.iter().map(|s| s.to_string()).collect() }
     }
 
-    /// Returns `candidate`, or `candidate2`, `candidate3`, ... if it is taken.
-    pub fn claim(&mut self, candidate: &str) -> String {
+    /// Returns `candidate` (a name from [`type_name`] or [`value_name`]), or `candidate2`,
+    /// `candidate3`, ... if it is taken.
+    pub fn claim(&mut self, candidate: &str) -> RustIdent {
         if self.taken.insert(candidate.to_owned()) {
-            return candidate.to_owned();
+            return RustIdent::new(candidate.to_owned());
         }
-        let base = candidate.strip_prefix("r#").unwrap_or(candidate);
-        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
-        (2..)
-            .map(|n| format!("{base}{sep}{n}"))
+        let sep = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let name = (2..)
+            .map(|n| format!("{candidate}{sep}{n}"))
             .find(|c| self.taken.insert(c.clone()))
-            .expect("an unbounded range always finds a free name")
+            .expect("an unbounded range always finds a free name");
+        RustIdent::new(name)
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -109,7 +157,7 @@ mod tests {
         assert_eq!(type_name("🚀"), "Unnamed");
         assert_eq!(type_name("self"), "Self_");
         assert_eq!(value_name("monitorId"), "monitor_id");
-        assert_eq!(value_name("type"), "r#type");
+        assert_eq!(value_name("type"), "type");
         assert_eq!(value_name("self"), "self_");
         assert_eq!(value_name(""), "value");
         assert_eq!(value_name("2fa"), "n_2fa");
@@ -119,11 +167,14 @@ mod tests {
     #[test]
     fn scopes_hand_out_unique_names() {
         let mut s = Scope::default();
-        assert_eq!(s.claim("a"), "a");
-        assert_eq!(s.claim("a"), "a2");
-        assert_eq!(s.claim("r#type"), "r#type");
-        assert_eq!(s.claim("r#type"), "type2");
-        assert_eq!(s.claim("v1"), "v1");
-        assert_eq!(s.claim("v1"), "v1_2");
+        assert_eq!(s.claim("a").as_str(), "a");
+        assert_eq!(s.claim("a").as_str(), "a2");
+        let kw = s.claim("type");
+        assert_eq!((kw.as_str(), kw.is_raw()), ("type", true));
+        assert_eq!(kw.to_ident().to_string(), "r#type");
+        let again = s.claim("type");
+        assert_eq!((again.as_str(), again.is_raw()), ("type2", false));
+        assert_eq!(s.claim("v1").as_str(), "v1");
+        assert_eq!(s.claim("v1").as_str(), "v1_2");
     }
 }

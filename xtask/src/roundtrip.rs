@@ -47,14 +47,17 @@ pub fn round_trip_test(spec_text: &str, api: &Api, crate_ident: &str) -> Result<
         let Some(schema) = doc.pointer(&t.pointer) else { continue };
         let mut instances = Vec::with_capacity(PER_TYPE);
         for i in 0..PER_TYPE {
-            let mut g =
-                Instances { doc: &doc, rng: Rng::new(SEED ^ hash(&t.name) ^ (i as u64).wrapping_mul(0x9e37)), turn: i };
+            let mut g = Instances {
+                doc: &doc,
+                rng: Rng::new(SEED ^ hash(t.name.as_str()) ^ (i as u64).wrapping_mul(0x9e37)),
+                turn: i,
+            };
             let value = g.top(schema);
             instances.push(Value::String(value.to_string()));
         }
         count += instances.len();
-        cases.insert(t.name.clone(), Value::Array(instances));
-        let name = t.name.trim_start_matches("r#");
+        cases.insert(t.name.to_string(), Value::Array(instances));
+        let name = t.name.as_str();
         let _ = writeln!(calls, "    check::<types::{}>(&cases, {name:?}, &mut failures);", t.name);
     }
     if count == 0 {

@@ -7,22 +7,18 @@ mod operations;
 mod runtime;
 mod types;
 
-use std::collections::BTreeSet;
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, Auth, TypeKind, TypeRef};
+use crate::model::{Api, Auth, TypeRef};
 
 pub use manifest::{manifest, Layout, ManifestSettings};
 pub use runtime::{runtime_files, RuntimeFile, RUNTIME_FILES};
 
-/// An identifier from a name the model made valid; `r#` names become raw identifiers.
+/// An identifier the emitter spells itself (never a keyword); the model's names are
+/// [`RustIdent`](crate::model::RustIdent)s.
 pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
+    Ident::new(name, Span::call_site())
 }
 
 /// What the emitted code needs beyond the model.
@@ -67,21 +63,17 @@ pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenS
 pub struct Emitter<'a> {
     api: &'a Api,
     settings: &'a EmitSettings<'a>,
-    /// The string enum types, which are sent by `as_str` rather than as JSON.
-    enums: BTreeSet<String>,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(api: &'a Api, settings: &'a EmitSettings<'a>) -> Self {
-        let enums =
-            api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum { .. })).map(|t| t.name.clone()).collect();
-        Emitter { api, settings, enums }
+        Emitter { api, settings }
     }
 
     pub fn file(&self, file: SourceFile) -> TokenStream {
         match file {
             SourceFile::Lib => lib_module(self.api, self.settings),
-            SourceFile::Operations => operations::operations_module(&self.api.operations, &self.enums),
+            SourceFile::Operations => operations::operations_module(&self.api.operations, &self.api.types),
             SourceFile::Types => types::types_module(&self.api.types),
         }
     }
@@ -99,7 +91,7 @@ impl<'a> Emitter<'a> {
         match file {
             SourceFile::Operations => match index {
                 0 => operations::operations_preamble(&self.api.operations),
-                i => operations::operation(&self.api.operations[i - 1], &self.enums),
+                i => operations::operation(&self.api.operations[i - 1], &self.api.types),
             },
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),

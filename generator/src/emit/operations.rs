@@ -1,7 +1,5 @@
 //! One request builder per operation, and the `Client` method that starts it.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -9,13 +7,14 @@ use super::docs::{doc, doc_sections, own};
 use super::ident;
 use super::types::{rust_type, Scope};
 use crate::model::{
-    EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody, ResponseBody, TypeRef,
+    EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody, ResponseBody,
+    RustIdent, TypeDef, TypeKind, TypeRef,
 };
 
 /// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
-pub fn operations_module(ops: &[Operation], enums: &BTreeSet<String>) -> TokenStream {
+pub fn operations_module(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
     let preamble = operations_preamble(ops);
-    let builders = ops.iter().map(|op| operation(op, enums));
+    let builders = ops.iter().map(|op| operation(op, types));
     quote! {
         #preamble
         #(#builders)*
@@ -70,6 +69,11 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
     }
 }
 
+/// Whether `id` is a string enum, sent by `as_str` rather than as JSON.
+fn is_enum(types: &[TypeDef], id: crate::model::TypeId) -> bool {
+    matches!(types[id.index()].kind, TypeKind::Enum { .. })
+}
+
 fn mentions_named(t: &TypeRef) -> bool {
     match t {
         TypeRef::Named(_) => true,
@@ -79,11 +83,11 @@ fn mentions_named(t: &TypeRef) -> bool {
 }
 
 /// The type a parameter is stored as, and the argument type callers pass.
-fn param_types(p: &Parameter, enums: &BTreeSet<String>) -> (TokenStream, TokenStream, bool) {
-    let ty = rust_type(&p.ty, Scope::Sibling);
+fn param_types(p: &Parameter, types: &[TypeDef]) -> (TokenStream, TokenStream, bool) {
+    let ty = rust_type(&p.ty, types, Scope::Sibling);
     match &p.ty {
         TypeRef::String => (ty, quote!(impl Into<String>), true),
-        TypeRef::Named(n) if enums.contains(n) => (ty.clone(), quote!(impl Into<#ty>), true),
+        TypeRef::Named(n) if is_enum(types, *n) => (ty.clone(), quote!(impl Into<#ty>), true),
         // `.limit(2)` for a `number` parameter, `.count(5u8)` for an `int64` one.
         TypeRef::Integer(_) | TypeRef::Float(_) => (ty.clone(), quote!(impl Into<#ty>), true),
         _ => (ty.clone(), ty, false),
@@ -94,7 +98,7 @@ fn param_types(p: &Parameter, enums: &BTreeSet<String>) -> (TokenStream, TokenSt
 #[derive(Clone, Copy)]
 enum Place<'a> {
     /// The builder's field, `self.name` (a `T`).
-    Field(&'a str),
+    Field(&'a RustIdent),
     /// A local `value` bound to a `&T`.
     Ref(&'a str),
 }
@@ -103,10 +107,7 @@ impl Place<'_> {
     /// The expression to call methods on.
     fn receiver(self) -> TokenStream {
         match self {
-            Place::Field(name) => {
-                let name = ident(name);
-                quote!(self.#name)
-            }
+            Place::Field(name) => quote!(self.#name),
             Place::Ref(local) => {
                 let local = ident(local);
                 quote!(#local)
@@ -128,21 +129,21 @@ impl Place<'_> {
 
 /// Code that turns the value at `place` into the `String` sent. Lists are joined with
 /// `separator` (`simple` and delimited styles).
-fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, enums: &BTreeSet<String>) -> TokenStream {
+fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, types: &[TypeDef]) -> TokenStream {
     let value = place.receiver();
     match ty {
         TypeRef::Array(item) if **item == TypeRef::String => {
             let separator = separator.to_string();
             quote!(#value.join(#separator))
         }
-        TypeRef::Array(item) if is_scalar(item, enums) => {
+        TypeRef::Array(item) if is_scalar(item, types) => {
             let items = place.reference();
-            let text = to_text(item, Place::Ref("item"), name, separator, enums);
+            let text = to_text(item, Place::Ref("item"), name, separator, types);
             let separator = separator.to_string();
             quote!(#items.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
         }
         TypeRef::String => quote!(#value.clone()),
-        TypeRef::Named(n) if enums.contains(n) => quote!(#value.as_str().to_owned()),
+        TypeRef::Named(n) if is_enum(types, *n) => quote!(#value.as_str().to_owned()),
         TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean | TypeRef::Date => quote!(#value.to_string()),
         TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
         _ => {
@@ -155,9 +156,9 @@ fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, enums: &
 }
 
 /// Is this a type sent as plain text (not as JSON)?
-fn is_scalar(ty: &TypeRef, enums: &BTreeSet<String>) -> bool {
+fn is_scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
     match ty {
-        TypeRef::Named(n) => enums.contains(n),
+        TypeRef::Named(n) => is_enum(types, *n),
         TypeRef::String
         | TypeRef::Integer(_)
         | TypeRef::Float(_)
@@ -169,25 +170,25 @@ fn is_scalar(ty: &TypeRef, enums: &BTreeSet<String>) -> bool {
 }
 
 /// Code for the value at `place` as a `&str`, borrowing rather than copying strings.
-fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, enums: &BTreeSet<String>) -> TokenStream {
+fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, types: &[TypeDef]) -> TokenStream {
     match ty {
         TypeRef::String => place.reference(),
-        TypeRef::Named(n) if enums.contains(n) => {
+        TypeRef::Named(n) if is_enum(types, *n) => {
             let value = place.receiver();
             quote!(#value.as_str())
         }
         other => {
-            let text = to_text(other, place, name, separator, enums);
+            let text = to_text(other, place, name, separator, types);
             quote!(&#text)
         }
     }
 }
 
 /// The payload type and the `RawResponse` method that decodes a plain body.
-fn plain_body(body: &ResponseBody) -> (Option<TokenStream>, TokenStream) {
+fn plain_body(body: &ResponseBody, types: &[TypeDef]) -> (Option<TokenStream>, TokenStream) {
     match body {
         ResponseBody::Empty | ResponseBody::PerStatus { .. } => (None, quote!(empty)),
-        ResponseBody::Json(ty) => (Some(rust_type(ty, Scope::Sibling)), quote!(json)),
+        ResponseBody::Json(ty) => (Some(rust_type(ty, types, Scope::Sibling)), quote!(json)),
         ResponseBody::Text => (Some(quote!(String)), quote!(text)),
         ResponseBody::Binary => (Some(quote!(Vec<u8>)), quote!(bytes)),
     }
@@ -195,26 +196,26 @@ fn plain_body(body: &ResponseBody) -> (Option<TokenStream>, TokenStream) {
 
 /// The `send` result type, the code that decodes the response, and for per-status bodies
 /// the enum it decodes into.
-fn response_handling(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+fn response_handling(op: &Operation, types: &[TypeDef]) -> (TokenStream, TokenStream, TokenStream) {
     let ResponseBody::PerStatus { enum_name, variants } = &op.response else {
-        let (ty, method) = plain_body(&op.response);
+        let (ty, method) = plain_body(&op.response, types);
         let ty = ty.unwrap_or_else(|| quote!(()));
         return (ty, quote!(self.client.execute(request).await?.#method()), TokenStream::new());
     };
-    let name = ident(enum_name);
+    let name = enum_name.to_ident();
     let defs = variants.iter().map(|v| {
-        let variant = ident(&v.variant);
+        let variant = v.variant.to_ident();
         let status_doc = own(&match v.status {
             Some(code) => format!("Status {code}."),
             None => "Any other success status.".to_owned(),
         });
-        match plain_body(&v.body).0 {
+        match plain_body(&v.body, types).0 {
             Some(ty) => quote!(#status_doc #variant(#ty),),
             None => quote!(#status_doc #variant,),
         }
     });
     let arms = variants.iter().map(|v| {
-        let variant = ident(&v.variant);
+        let variant = v.variant.to_ident();
         let pattern = match v.status {
             Some(code) => {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
@@ -222,7 +223,7 @@ fn response_handling(op: &Operation) -> (TokenStream, TokenStream, TokenStream) 
             }
             None => quote!(200..=299),
         };
-        let (ty, method) = plain_body(&v.body);
+        let (ty, method) = plain_body(&v.body, types);
         match (&v.body, ty) {
             (ResponseBody::Json(_), Some(ty)) => quote!(#pattern => raw.json::<#ty>().map(|r| r.map(#name::#variant)),),
             (_, Some(_)) => quote!(#pattern => raw.#method().map(|r| r.map(#name::#variant)),),
@@ -256,16 +257,16 @@ fn response_handling(op: &Operation) -> (TokenStream, TokenStream, TokenStream) 
 
 /// One operation: its request builder, its per-status response enum if any, and the
 /// `Client` method that starts it.
-pub fn operation(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
-    let builder = ident(&op.builder_name);
-    let inputs = Inputs::of(op, enums);
-    let (output, decode, response_enum) = response_handling(op);
-    let request = request(op, enums, &inputs.body_setup, false);
-    let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, enums, &inputs.body_setup));
-    let builder_struct = builder_struct(op, &inputs.fields);
+pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
+    let builder = op.builder_name.to_ident();
+    let inputs = Inputs::of(op, types);
+    let (output, decode, response_enum) = response_handling(op, types);
+    let request = request(op, types, &inputs.body_setup, false);
+    let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, types, &inputs.body_setup));
+    let builder_struct = builder_struct(op, &inputs.fields, types);
     let setters = &inputs.setters;
-    let stream = op.pagination.as_ref().map(|pg| paged(op, pg));
-    let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg));
+    let stream = op.pagination.as_ref().map(|pg| paged(op, pg, types));
+    let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg, types));
     let client_method = client_method(op, &inputs);
     quote! {
         #response_enum
@@ -312,7 +313,7 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn of(op: &Operation, enums: &BTreeSet<String>) -> Inputs {
+    fn of(op: &Operation, types: &[TypeDef]) -> Inputs {
         let mut inputs = Inputs {
             fields: Vec::new(),
             args: Vec::new(),
@@ -321,16 +322,16 @@ impl Inputs {
             body_setup: quote!(let body = None;),
         };
         for p in op.arguments() {
-            let name = ident(&p.rust_name);
-            let (stored, arg, into) = param_types(p, enums);
+            let name = p.rust_name.to_ident();
+            let (stored, arg, into) = param_types(p, types);
             let pdoc = doc(p.doc.as_deref());
             inputs.fields.push(quote!(#pdoc #name: #stored,));
             inputs.args.push(quote!(#name: #arg));
             inputs.inits.push(if into { quote!(#name: #name.into(),) } else { quote!(#name,) });
         }
         for p in op.params.iter().filter(|p| !p.required) {
-            let name = ident(&p.rust_name);
-            let (stored, arg, into) = param_types(p, enums);
+            let name = p.rust_name.to_ident();
+            let (stored, arg, into) = param_types(p, types);
             inputs.fields.push(quote!(#name: Option<#stored>,));
             inputs.inits.push(quote!(#name: None,));
             let value = if into { quote!(value.into()) } else { quote!(value) };
@@ -344,15 +345,15 @@ impl Inputs {
             });
         }
         if let Some(body) = &op.body {
-            inputs.body(body);
+            inputs.body(body, types);
         }
         inputs
     }
 
     /// The body: an argument when required, else a setter; and the code that encodes it.
-    fn body(&mut self, body: &RequestBody) {
+    fn body(&mut self, body: &RequestBody, types: &[TypeDef]) {
         let (ty, content_type) = match &body.media {
-            Media::Json { ty, content_type } => (rust_type(ty, Scope::Sibling), content_type),
+            Media::Json { ty, content_type } => (rust_type(ty, types, Scope::Sibling), content_type),
             Media::Text { content_type } => (quote!(String), content_type),
             Media::Binary { content_type } => (quote!(Vec<u8>), content_type),
         };
@@ -403,24 +404,24 @@ impl Inputs {
 }
 
 /// A type in doc text, with links to named types.
-fn type_words(ty: &TypeRef) -> String {
+fn type_words(ty: &TypeRef, types: &[TypeDef]) -> String {
     match ty {
         TypeRef::Named(n) => {
-            let n = n.trim_start_matches("r#");
+            let n = &types[n.index()].name;
             format!("[`{n}`](crate::types::{n})")
         }
-        TypeRef::Array(item) => format!("a list of {}", type_words(item)),
-        TypeRef::Map(value) => format!("a map from strings to {}", type_words(value)),
-        TypeRef::Nullable(inner) => format!("{} or null", type_words(inner)),
-        other => format!("`{}`", rust_type(other, Scope::Types).to_string().replace(' ', "")),
+        TypeRef::Array(item) => format!("a list of {}", type_words(item, types)),
+        TypeRef::Map(value) => format!("a map from strings to {}", type_words(value, types)),
+        TypeRef::Nullable(inner) => format!("{} or null", type_words(inner, types)),
+        other => format!("`{}`", rust_type(other, types, Scope::Types).to_string().replace(' ', "")),
     }
 }
 
 /// What `send` gives, in doc text.
-fn response_words(op: &Operation) -> String {
+fn response_words(op: &Operation, types: &[TypeDef]) -> String {
     match &op.response {
         ResponseBody::Empty => "no body".to_owned(),
-        ResponseBody::Json(ty) => type_words(ty),
+        ResponseBody::Json(ty) => type_words(ty, types),
         ResponseBody::Text => "the body as text".to_owned(),
         ResponseBody::Binary => "the body's bytes".to_owned(),
         ResponseBody::PerStatus { enum_name, .. } => format!("[`{enum_name}`], a variant per success status"),
@@ -428,12 +429,12 @@ fn response_words(op: &Operation) -> String {
 }
 
 /// The request builder's struct.
-fn builder_struct(op: &Operation, fields: &[TokenStream]) -> TokenStream {
-    let builder = ident(&op.builder_name);
+fn builder_struct(op: &Operation, fields: &[TokenStream], types: &[TypeDef]) -> TokenStream {
+    let builder = op.builder_name.to_ident();
     let body = match op.body.as_ref().map(|b| (&b.media, b.required)) {
         Some((Media::Json { ty, .. }, required)) => {
             let how = if required { "an argument" } else { "set with `body`" };
-            format!("Its JSON body is {} ({how}). ", type_words(ty))
+            format!("Its JSON body is {} ({how}). ", type_words(ty, types))
         }
         Some((Media::Text { .. }, _)) => "Its body is text. ".to_owned(),
         Some((Media::Binary { .. }, _)) => "Its body is bytes. ".to_owned(),
@@ -441,7 +442,7 @@ fn builder_struct(op: &Operation, fields: &[TokenStream]) -> TokenStream {
     };
     let stream = match op.event_stream.as_ref().map(|es| es.data.as_ref()) {
         Some(Some(data)) => {
-            format!(" [`send_stream`](Self::send_stream) gives its events, each holding {}.", type_words(data))
+            format!(" [`send_stream`](Self::send_stream) gives its events, each holding {}.", type_words(data, types))
         }
         Some(None) => " [`send_stream`](Self::send_stream) gives its events, each holding text.".to_owned(),
         None => String::new(),
@@ -451,8 +452,8 @@ fn builder_struct(op: &Operation, fields: &[TokenStream]) -> TokenStream {
          the response's status and headers.{stream}",
         op.http_method.as_str().to_ascii_uppercase(),
         op.path_template,
-        op.method_name.trim_start_matches("r#"),
-        response_words(op),
+        op.method_name,
+        response_words(op, types),
     ));
     quote! {
         #builder_doc
@@ -468,8 +469,8 @@ fn builder_struct(op: &Operation, fields: &[TokenStream]) -> TokenStream {
 
 /// The `Client` method that starts a request builder.
 fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
-    let builder = ident(&op.builder_name);
-    let method_name = ident(&op.method_name);
+    let builder = op.builder_name.to_ident();
+    let method_name = op.method_name.to_ident();
     let Inputs { args, inits, .. } = inputs;
     let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
     let endpoint_doc = own(&format!("`{} {}`", op.http_method.as_str().to_ascii_uppercase(), op.path_template));
@@ -498,10 +499,10 @@ fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
 /// The code in `send` that binds `request`, the runtime's `Request` for this operation:
 /// path, query, headers and body. `streaming` asks for its event stream (`send_stream`),
 /// with no deadline for the whole response.
-fn request(op: &Operation, enums: &BTreeSet<String>, body_setup: &TokenStream, streaming: bool) -> TokenStream {
-    let path = path_code(op, enums);
-    let query = query_code(op, enums);
-    let headers = header_code(op, enums);
+fn request(op: &Operation, types: &[TypeDef], body_setup: &TokenStream, streaming: bool) -> TokenStream {
+    let path = path_code(op, types);
+    let query = query_code(op, types);
+    let headers = header_code(op, types);
     let method = ident(&op.http_method.as_str().to_ascii_uppercase());
     let idempotent = op.http_method.is_idempotent();
     let accept_and_timeout = if streaming {
@@ -527,7 +528,7 @@ fn request(op: &Operation, enums: &BTreeSet<String>, body_setup: &TokenStream, s
 }
 
 /// Code binding `path`: its first literal piece, then the rest appended, parameters encoded.
-fn path_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
+fn path_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let (start, rest) = match op.path.split_first() {
         Some((PathPart::Literal(text), rest)) => (quote!(String::from(#text)), rest),
         _ => (quote!(String::new()), op.path.as_slice()),
@@ -543,7 +544,7 @@ fn path_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         PathPart::Param(i) => {
             let p = &op.params[*i];
             let json = &p.name;
-            let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', enums);
+            let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types);
             quote!(crate::client::push_path_param(&mut path, #json, #text)?;)
         }
     });
@@ -559,7 +560,7 @@ fn with_place(p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenSt
     if p.required {
         return code(Place::Field(&p.rust_name));
     }
-    let name = ident(&p.rust_name);
+    let name = p.rust_name.to_ident();
     let inner = code(Place::Ref("value"));
     quote! {
         if let Some(value) = &self.#name {
@@ -570,7 +571,7 @@ fn with_place(p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenSt
 
 /// Code binding `query`. Required single values start the list (`vec![...]`); optional and
 /// repeated ones are pushed after it.
-fn query_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
+fn query_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let repeated = |p: &Parameter| matches!(p.ty, TypeRef::Array(_)) && p.list_separator.is_none();
     let query_params: Vec<&Parameter> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
     let initial: Vec<TokenStream> = query_params
@@ -578,7 +579,7 @@ fn query_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
         .filter(|p| p.required && !repeated(p))
         .map(|p| {
             let json = &p.name;
-            let text = to_text(&p.ty, Place::Field(&p.rust_name), json, p.list_separator.unwrap_or(','), enums);
+            let text = to_text(&p.ty, Place::Field(&p.rust_name), json, p.list_separator.unwrap_or(','), types);
             quote!((#json, #text))
         })
         .collect();
@@ -590,7 +591,7 @@ fn query_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
             with_place(p, &|place| match (&p.ty, p.list_separator) {
                 (TypeRef::Array(item), None) => {
                     let items = place.reference();
-                    let text = to_text(item, Place::Ref("item"), json, ',', enums);
+                    let text = to_text(item, Place::Ref("item"), json, ',', types);
                     quote! {
                         for item in #items {
                             query.push((#json, #text));
@@ -598,7 +599,7 @@ fn query_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
                     }
                 }
                 (other, separator) => {
-                    let text = to_text(other, place, json, separator.unwrap_or(','), enums);
+                    let text = to_text(other, place, json, separator.unwrap_or(','), types);
                     quote!(query.push((#json, #text));)
                 }
             })
@@ -617,12 +618,12 @@ fn query_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
 }
 
 /// Code binding `headers`: the caller's extra headers, then the header parameters.
-fn header_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
+fn header_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let params = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let json = &p.name;
         let lower = p.name.to_ascii_lowercase();
         with_place(p, &|place| {
-            let text = to_str(&p.ty, place, json, ',', enums);
+            let text = to_str(&p.ty, place, json, ',', types);
             quote!(headers.insert(HeaderName::from_static(#lower), crate::client::header_value(#json, #text)?);)
         })
     });
@@ -637,21 +638,21 @@ fn header_code(op: &Operation, enums: &BTreeSet<String>) -> TokenStream {
 
 /// `send_stream`, for an operation that can answer with server-sent events: the request as
 /// `send` builds it, with the body's `stream` flag set, asking for the stream.
-fn send_stream(op: &Operation, es: &EventStream, enums: &BTreeSet<String>, body_setup: &TokenStream) -> TokenStream {
-    let request = request(op, enums, body_setup, true);
+fn send_stream(op: &Operation, es: &EventStream, types: &[TypeDef], body_setup: &TokenStream) -> TokenStream {
+    let request = request(op, types, body_setup, true);
     let (data, open, data_words) = match &es.data {
         Some(ty) => {
             let words = match ty {
-                TypeRef::Named(name) => format!("a [`types::{name}`]"),
+                TypeRef::Named(id) => format!("a [`types::{}`]", types[id.index()].name),
                 _ => "JSON".to_owned(),
             };
-            (rust_type(ty, Scope::Sibling), quote!(json), words)
+            (rust_type(ty, types, Scope::Sibling), quote!(json), words)
         }
         None => (quote!(String), quote!(text), "text".to_owned()),
     };
     let (receiver, set_flag, flag_words) = match (&es.flag, &op.body) {
         (Some(flag), Some(body)) => {
-            let field = ident(&flag.field);
+            let field = flag.field.to_ident();
             let value = match flag.options {
                 0 => quote!(true),
                 1 => quote!(Some(true)),
@@ -689,8 +690,8 @@ fn send_stream(op: &Operation, es: &EventStream, enums: &BTreeSet<String>, body_
 }
 
 /// `into_stream`, the request builder's way to every item of a cursor-paged listing.
-fn paged(op: &Operation, pg: &Pagination) -> TokenStream {
-    let item = rust_type(&pg.item, Scope::Sibling);
+fn paged(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream {
+    let item = rust_type(&pg.item, types, Scope::Sibling);
     let limit_note = match pg.limit_param {
         Some(i) => format!("\nThe page size is the `{}` set on this request.", op.params[i].name),
         None => String::new(),
@@ -711,13 +712,13 @@ fn paged(op: &Operation, pg: &Pagination) -> TokenStream {
 
 /// The request builder as a [`CursorPaged`](crate::paging) listing for the runtime's
 /// generic stream: how to read its cursor, set another, and split a page.
-fn paged_impl(op: &Operation, pg: &Pagination) -> TokenStream {
-    let builder = ident(&op.builder_name);
-    let item = rust_type(&pg.item, Scope::Sibling);
-    let data = ident(&pg.data_field);
-    let has_more = ident(&pg.has_more_field);
-    let next_cursor = ident(&pg.next_cursor_field);
-    let cursor = ident(&op.params[pg.cursor_param].rust_name);
+fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream {
+    let builder = op.builder_name.to_ident();
+    let item = rust_type(&pg.item, types, Scope::Sibling);
+    let data = pg.data_field.to_ident();
+    let has_more = pg.has_more_field.to_ident();
+    let next_cursor = pg.next_cursor_field.to_ident();
+    let cursor = op.params[pg.cursor_param].rust_name.to_ident();
     let next = match pg.next_cursor_options {
         0 => quote!(Some(page.#next_cursor)),
         1 => quote!(page.#next_cursor),

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, own};
 use super::ident;
-use crate::model::{Field, FloatWidth, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{Field, FloatWidth, RustIdent, TypeDef, TypeKind, TypeRef, Union};
 
 /// Where a type is named from: inside the `types` module, or from a sibling module.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -15,10 +15,10 @@ pub enum Scope {
 }
 
 /// The Rust type for a model type reference.
-pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
+pub fn rust_type(ty: &TypeRef, types: &[TypeDef], scope: Scope) -> TokenStream {
     match ty {
-        TypeRef::Named(n) => {
-            let n = ident(n);
+        TypeRef::Named(id) => {
+            let n = &types[id.index()].name;
             match scope {
                 Scope::Types => quote!(#n),
                 Scope::Sibling => quote!(types::#n),
@@ -36,15 +36,15 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Array(inner) => {
-            let inner = rust_type(inner, scope);
+            let inner = rust_type(inner, types, scope);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(inner, scope);
+            let inner = rust_type(inner, types, scope);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = rust_type(inner, scope);
+            let inner = rust_type(inner, types, scope);
             quote!(Option<#inner>)
         }
     }
@@ -113,14 +113,32 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
 
 /// One model type and its impls; `all` is every type, which unions look into.
 pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
-    let name = ident(&t.name);
+    let name = t.name.to_ident();
     let docs = doc(t.doc.as_deref());
     match &t.kind {
-        TypeKind::Struct { fields, additional } => struct_def(&name, docs, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional, includes } => {
+            let def = struct_def(&name, docs, fields, additional.as_ref(), all);
+            let builders = builders(&name, fields, additional.is_some(), all);
+            let froms = includes.iter().filter_map(|id| from_merged(&name, fields, &all[id.index()]));
+            quote! {
+                #def
+                #builders
+                #(#froms)*
+            }
+        }
         TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
-        TypeKind::Union(u) => union(&name, docs, u, all),
+        TypeKind::Union(u) => {
+            let def = union(&name, docs, u, all);
+            let froms = union_froms(&name, u, all);
+            let shared = shared_fields(&name, u, all);
+            quote! {
+                #def
+                #froms
+                #shared
+            }
+        }
         TypeKind::Alias(ty) => {
-            let ty = rust_type(ty, Scope::Types);
+            let ty = rust_type(ty, all, Scope::Types);
             quote! {
                 #docs
                 pub type #name = #ty;
@@ -129,11 +147,156 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// Whether a required field holds a single fixed value (a `const`, a one-value enum, a union
+/// tag): its type's default, which `new` and `Default` fill in.
+fn is_fixed(f: &Field, all: &[TypeDef]) -> bool {
+    f.required
+        && !f.nullable
+        && matches!(&f.ty, TypeRef::Named(id) if matches!(&all[id.index()].kind, TypeKind::Enum { variants, .. } if variants.len() == 1))
+}
+
+/// Whether the struct can be made with `Default`: no required field but fixed ones.
+fn is_defaultable(fields: &[Field], all: &[TypeDef]) -> bool {
+    fields.iter().all(|f| !f.required || is_fixed(f, all))
+}
+
+/// `new(required fields)` when some field must be given, and a chained setter per optional
+/// field, taking `impl Into<T>` so that `"text"`, `5` and a union's variant read naturally.
+fn builders(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -> TokenStream {
+    let field_ty = |f: &Field| {
+        let ty = rust_type(&f.ty, all, Scope::Types);
+        if f.nullable {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        }
+    };
+    let wrap = |f: &Field, value: TokenStream| match (f.boxed, f.nullable) {
+        (false, _) => value,
+        (true, false) => quote!(Box::new(#value)),
+        (true, true) => {
+            let ty = field_ty(f);
+            quote!({
+                let value: #ty = #value;
+                value.map(Box::new)
+            })
+        }
+    };
+    let constructor = (!is_defaultable(fields, all)).then(|| {
+        let args = fields.iter().filter(|f| f.required && !is_fixed(f, all)).map(|f| {
+            let (n, ty) = (&f.name, field_ty(f));
+            quote!(#n: impl Into<#ty>)
+        });
+        let inits = fields.iter().map(|f| {
+            let n = &f.name;
+            if !f.required {
+                quote!(#n: None,)
+            } else if is_fixed(f, all) {
+                quote!(#n: Default::default(),)
+            } else {
+                let value = wrap(f, quote!(#n.into()));
+                quote!(#n: #value,)
+            }
+        });
+        let extra = if additional {
+            let map = additional_name(fields);
+            quote!(#map: Default::default(),)
+        } else {
+            TokenStream::new()
+        };
+        let many = fields.iter().filter(|f| f.required && !is_fixed(f, all)).count() > 7;
+        let allow = if many { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
+        let doc = own(&format!("A [`{name}`] with the fields it requires; set the others with the methods below."));
+        quote! {
+            #doc
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* #extra }
+            }
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let n = &f.name;
+        let setter = if n.as_str() == "new" { format_ident!("with_new") } else { n.to_ident() };
+        let ty = field_ty(f);
+        let value = wrap(f, quote!(value.into()));
+        let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+        let doc = own(&format!("Sets `{}`.", f.json_name.replace('`', "'")));
+        quote! {
+            #doc
+            #deprecated
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#n = Some(#value);
+                self
+            }
+        }
+    });
+    let setters: Vec<TokenStream> = setters.collect();
+    if constructor.is_none() && setters.is_empty() {
+        return TokenStream::new();
+    }
+    let allow_deprecated =
+        if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    quote! {
+        #allow_deprecated
+        #[allow(clippy::wrong_self_convention)]
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+/// The field that keeps additional properties: a name no declared field has.
+fn additional_name(fields: &[Field]) -> Ident {
+    let mut map_name = "additional_properties".to_owned();
+    while fields.iter().any(|f| f.name.as_str() == map_name) {
+        map_name.push('_');
+    }
+    ident(&map_name)
+}
+
+/// `From<Merged> for Base`, for a struct an `allOf` merged from `base` and more: the base's
+/// fields moved out, the others dropped. Only when every field of the base is in the merged
+/// struct with the same name and type (a part may redefine one) and the base keeps no
+/// additional properties.
+fn from_merged(name: &Ident, fields: &[Field], base: &TypeDef) -> Option<TokenStream> {
+    let TypeKind::Struct { fields: base_fields, additional: None, .. } = &base.kind else { return None };
+    let moves = base_fields
+        .iter()
+        .map(|b| {
+            let f = fields.iter().find(|f| f.json_name == b.json_name)?;
+            if (&f.name, &f.ty, f.required, f.nullable) != (&b.name, &b.ty, b.required, b.nullable) {
+                return None;
+            }
+            let n = &b.name;
+            Some(match (f.boxed, b.boxed) {
+                (false, true) => quote!(#n: Box::new(value.#n),),
+                (true, false) => quote!(#n: *value.#n,),
+                _ => quote!(#n: value.#n,),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let base_name = &base.name;
+    let doc = own(&format!("The [`{base_name}`] part of a [`{name}`]: its other fields are dropped."));
+    let allow =
+        if base_fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    Some(quote! {
+        #doc
+        #allow
+        impl From<#name> for #base_name {
+            fn from(value: #name) -> Self {
+                #base_name { #(#moves)* }
+            }
+        }
+    })
+}
+
 /// The name serde's `rename_all = "camelCase"` gives a Rust field name.
 fn serde_camel_case(rust: &str) -> String {
     let mut out = String::with_capacity(rust.len());
     let mut upper = false;
-    for c in rust.trim_start_matches("r#").chars() {
+    for c in rust.chars() {
         if c == '_' {
             upper = true;
         } else if upper {
@@ -149,30 +312,33 @@ fn serde_camel_case(rust: &str) -> String {
 /// Whether `#[serde(rename_all = "camelCase")]` names every field right, with at least one
 /// field that needs it: then no field needs a rename of its own.
 fn camel_case_fits(fields: &[Field]) -> bool {
-    fields.iter().all(|f| serde_camel_case(&f.name) == f.json_name)
-        && fields.iter().any(|f| f.name.trim_start_matches("r#") != f.json_name)
+    fields.iter().all(|f| serde_camel_case(f.name.as_str()) == f.json_name)
+        && fields.iter().any(|f| f.name.as_str() != f.json_name)
 }
 
-fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn struct_def(
+    name: &Ident,
+    docs: TokenStream,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    all: &[TypeDef],
+) -> TokenStream {
     let camel = camel_case_fits(fields);
     let container = if camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
     let additional = additional.map(|value| {
-        let mut map_name = "additional_properties".to_owned();
-        while fields.iter().any(|f| f.name.trim_start_matches("r#") == map_name) {
-            map_name.push('_');
-        }
-        let map_name = ident(&map_name);
-        let value = rust_type(value, Scope::Types);
+        let map_name = additional_name(fields);
+        let value = rust_type(value, all, Scope::Types);
         quote! {
             /// The properties beyond those above, which the schema allows, kept as sent.
             #[serde(flatten)]
             pub #map_name: std::collections::BTreeMap<String, #value>,
         }
     });
-    let fields = fields.iter().map(|f| field(f, camel));
+    let default = if is_defaultable(fields, all) { quote!(Default,) } else { TokenStream::new() };
+    let fields = fields.iter().map(|f| field(f, camel, all));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, #default)]
         #container
         pub struct #name {
             #(#fields)*
@@ -181,16 +347,16 @@ fn struct_def(name: &Ident, docs: TokenStream, fields: &[Field], additional: Opt
     }
 }
 
-fn field(f: &Field, camel: bool) -> TokenStream {
-    let name = ident(&f.name);
-    let mut ty = rust_type(&f.ty, Scope::Types);
+fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
+    let name = &f.name;
+    let mut ty = rust_type(&f.ty, all, Scope::Types);
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
     let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     let docs = doc(f.doc.as_deref());
     let mut serde_args: Vec<TokenStream> = Vec::new();
-    if !camel && f.name.trim_start_matches("r#") != f.json_name {
+    if !camel && f.name.as_str() != f.json_name {
         let json = &f.json_name;
         serde_args.push(quote!(rename = #json));
     }
@@ -223,20 +389,31 @@ fn field(f: &Field, camel: bool) -> TokenStream {
     }
 }
 
-fn string_enum(name: &Ident, docs: TokenStream, variants: &[crate::model::EnumVariant], fallback: &str) -> TokenStream {
-    let fallback = ident(fallback);
-    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+fn string_enum(
+    name: &Ident,
+    docs: TokenStream,
+    variants: &[crate::model::EnumVariant],
+    fallback: &RustIdent,
+) -> TokenStream {
+    let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| own(&format!("`{v}`")));
     let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
     let open_doc = own(&format!(
         "\nValues added to the API after this client was generated decode into\n[`{name}::{fallback}`], which keeps the value as sent."
     ));
+    // A single value (`const`): the one the type is made with by default.
+    let (default_derive, default_attr) = if variants.len() == 1 {
+        (quote!(Default,), quote!(#[default]))
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     quote! {
         #docs
         #open_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive)]
         pub enum #name {
+            #default_attr
             #(#variant_docs #idents,)*
             /// A value this client does not know yet, kept as sent.
             #fallback(String),
@@ -286,6 +463,101 @@ fn string_enum(name: &Ident, docs: TokenStream, variants: &[crate::model::EnumVa
     }
 }
 
+/// A type with aliases looked through.
+fn resolved<'a>(ty: &'a TypeRef, all: &'a [TypeDef]) -> &'a TypeRef {
+    match ty {
+        TypeRef::Named(id) => match &all[id.index()].kind {
+            TypeKind::Alias(inner) => resolved(inner, all),
+            _ => ty,
+        },
+        _ => ty,
+    }
+}
+
+/// `From<Variant>` for each variant whose type no other variant has (and that is not the
+/// union itself): `.entity(CompanyEntity::default())` where an `Entity` is wanted.
+fn union_froms(name: &Ident, u: &Union, all: &[TypeDef]) -> TokenStream {
+    let own = |v: &crate::model::UnionVariant| matches!(resolved(&v.ty, all), TypeRef::Named(id) if &all[id.index()].name.to_ident() == name);
+    let impls = u
+        .variants
+        .iter()
+        .filter(|v| !own(v))
+        .filter(|v| u.variants.iter().filter(|w| resolved(&w.ty, all) == resolved(&v.ty, all)).count() == 1)
+        .map(|v| {
+            let (vname, ty) = (&v.name, rust_type(&v.ty, all, Scope::Types));
+            let value = if v.boxed { quote!(Box::new(value)) } else { quote!(value) };
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#vname(#value)
+                    }
+                }
+            }
+        });
+    quote!(#(#impls)*)
+}
+
+/// A method per field that every variant of the union has with the same type, giving it for
+/// whichever variant the value is (`None` for a kind this client does not know, or where the
+/// field is optional and absent).
+fn shared_fields(name: &Ident, u: &Union, all: &[TypeDef]) -> TokenStream {
+    let structs: Option<Vec<&[Field]>> = u
+        .variants
+        .iter()
+        .map(|v| match resolved(&v.ty, all) {
+            TypeRef::Named(id) if !v.boxed => match &all[id.index()].kind {
+                TypeKind::Struct { fields, .. } => Some(fields.as_slice()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let Some(structs) = structs.filter(|s| !s.is_empty()) else { return TokenStream::new() };
+    let methods = structs[0].iter().filter_map(|first| {
+        let same: Vec<&Field> = structs
+            .iter()
+            .filter_map(|fs| fs.iter().find(|f| f.json_name == first.json_name && f.ty == first.ty && !f.boxed))
+            .collect();
+        if same.len() != structs.len() {
+            return None;
+        }
+        let arms = u.variants.iter().zip(&same).map(|(v, f)| {
+            let (vname, n) = (&v.name, &f.name);
+            let get = match (f.required, f.nullable) {
+                (true, false) => quote!(Some(&v.#n)),
+                (false, true) => quote!(v.#n.as_ref().and_then(Option::as_ref)),
+                _ => quote!(v.#n.as_ref()),
+            };
+            quote!(Self::#vname(v) => #get,)
+        });
+        let (n, ty, fallback) = (&first.name, rust_type(&first.ty, all, Scope::Types), &u.fallback);
+        let doc = own(&format!(
+            "The `{}` of whichever kind this is (every kind has one).",
+            first.json_name.replace('`', "'")
+        ));
+        let allow = if same.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+        Some(quote! {
+            #doc
+            #allow
+            pub fn #n(&self) -> Option<&#ty> {
+                match self {
+                    #(#arms)*
+                    Self::#fallback(_) => None,
+                }
+            }
+        })
+    });
+    let methods: Vec<TokenStream> = methods.collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
+}
+
 /// What a union variant reads, for the order in which an untagged union tries them: the
 /// most specific first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -320,7 +592,7 @@ fn reads(ty: &TypeRef, all: &[TypeDef], depth: usize) -> Reads {
         TypeRef::Array(_) => Reads::Array,
         TypeRef::Map(_) => Reads::Map,
         TypeRef::Nullable(inner) => reads(inner, all, depth),
-        TypeRef::Named(name) if depth < 16 => match all.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        TypeRef::Named(id) if depth < 16 => match all.get(id.index()).map(|t| &t.kind) {
             Some(TypeKind::Struct { fields, .. }) => {
                 Reads::Object(Reverse(fields.iter().filter(|f| f.required).count()), Reverse(fields.len()))
             }
@@ -353,13 +625,13 @@ fn plausible(r: Reads) -> TokenStream {
 /// variants most specific first (see [`Reads`]) and keeps the first that re-encodes to the
 /// value exactly.
 fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenStream {
-    let fallback = ident(&u.fallback);
-    let variant_ty = |v: &crate::model::UnionVariant| rust_type(&v.ty, Scope::Types);
+    let fallback = &u.fallback;
+    let variant_ty = |v: &crate::model::UnionVariant| rust_type(&v.ty, all, Scope::Types);
     let variants: Vec<TokenStream> = u
         .variants
         .iter()
         .map(|v| {
-            let vname = ident(&v.name);
+            let vname = &v.name;
             let mut ty = variant_ty(v);
             if v.boxed {
                 ty = quote!(Box<#ty>);
@@ -375,7 +647,7 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
         })
         .collect();
     let wrap = |v: &crate::model::UnionVariant| {
-        let vname = ident(&v.name);
+        let vname = &v.name;
         let ty = variant_ty(v);
         if v.boxed {
             quote!(|v: #ty| Self::#vname(Box::new(v)))
@@ -395,20 +667,16 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
             let tag_doc = own(&format!("The variant is chosen by the `{tag}` property."));
             // A variant whose type does not declare the tag property would be sent without
             // it: such unions write the tag themselves.
-            let declares_tag = |v: &crate::model::UnionVariant| {
-                match &v.ty {
-                TypeRef::Named(n) => all.iter().any(|t| {
-                    &t.name == n
-                        && matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| &f.json_name == tag))
-                }),
+            let declares_tag = |v: &crate::model::UnionVariant| match &v.ty {
+                TypeRef::Named(id) => matches!(&all[id.index()].kind,
+                    TypeKind::Struct { fields, .. } if fields.iter().any(|f| &f.json_name == tag)),
                 _ => true,
-            }
             };
             let (derives, serialize) = if u.variants.iter().all(declares_tag) {
                 (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new())
             } else {
                 let arms = u.variants.iter().map(|v| {
-                    let vname = ident(&v.name);
+                    let vname = &v.name;
                     match v.tag_values.first() {
                         Some(value) if !declares_tag(v) => {
                             quote!(Self::#vname(v) => crate::decode::with_tag(v, #tag, #value, serializer),)

@@ -1,11 +1,25 @@
 //! Stage 3: the intermediate model, what the emitter needs to know and nothing of OpenAPI's
-//! spelling. Every Rust name in here is final (unique, escaped); every doc string is the
-//! spec's text.
+//! spelling. Every Rust name in here is final (a unique [`RustIdent`]); every doc string is
+//! the spec's text; types refer to each other by [`TypeId`].
 
 mod lower;
 mod recursion;
+mod space;
 
+pub use crate::names::RustIdent;
 pub use lower::lower;
+
+/// A generated type: an index into [`Api::types`]. Only the model makes them, and every one
+/// it hands out names a type of its `Api`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(usize);
+
+impl TypeId {
+    /// The position of the type in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A whole API: its operations and the named types they use.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +35,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The type `id` names.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
     /// Whether any operation streams its response (so the crate needs the `sse` module).
     pub fn has_event_streams(&self) -> bool {
         self.operations.iter().any(|op| op.event_stream.is_some())
@@ -39,7 +58,7 @@ pub enum Auth {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
-    pub name: String,
+    pub name: RustIdent,
     pub doc: Option<String>,
     /// JSON pointer of the schema it came from.
     pub pointer: String,
@@ -54,11 +73,14 @@ pub enum TypeKind {
         /// (`additionalProperties: true` or a schema beside `properties`): they are kept in a
         /// map rather than dropped.
         additional: Option<TypeRef>,
+        /// The components an `allOf` merged into this struct by `$ref`: every one whose
+        /// fields are all here (same names, same types) can be had with `From`.
+        includes: Vec<TypeId>,
     },
     /// A string enum; values the spec does not list are kept in a catch-all variant.
     Enum {
         variants: Vec<EnumVariant>,
-        fallback: String,
+        fallback: RustIdent,
     },
     Union(Union),
     /// `pub type Name = ...;` for named schemas that are not objects, enums or unions.
@@ -68,7 +90,7 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub json_name: String,
-    pub name: String,
+    pub name: RustIdent,
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
@@ -81,7 +103,7 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumVariant {
     pub value: String,
-    pub name: String,
+    pub name: RustIdent,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,12 +112,12 @@ pub struct Union {
     pub tag: Option<String>,
     pub variants: Vec<UnionVariant>,
     /// Name of the variant that keeps values no listed variant matches.
-    pub fallback: String,
+    pub fallback: RustIdent,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
-    pub name: String,
+    pub name: RustIdent,
     pub ty: TypeRef,
     /// The tag values that select this variant (empty for untagged unions).
     pub tag_values: Vec<String>,
@@ -104,7 +126,7 @@ pub struct UnionVariant {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TypeRef {
-    Named(String),
+    Named(TypeId),
     String,
     DateTime,
     Date,
@@ -117,6 +139,64 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// Nullable in a position that is not a field (an array item, a map value).
     Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Calls `f` on every type id this reference names.
+    fn ids_mut(&mut self, f: &mut impl FnMut(&mut TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.ids_mut(f),
+            _ => {}
+        }
+    }
+}
+
+impl TypeDef {
+    /// Every type id the definition names outside its type references.
+    fn ids_mut(&mut self) -> impl Iterator<Item = &mut TypeId> {
+        match &mut self.kind {
+            TypeKind::Struct { includes, .. } => Some(includes.iter_mut()),
+            _ => None,
+        }
+        .into_iter()
+        .flatten()
+    }
+
+    /// Every type reference in the definition.
+    fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match &mut self.kind {
+            TypeKind::Struct { fields, additional, .. } => {
+                fields.iter_mut().map(|f| &mut f.ty).chain(additional.iter_mut()).collect()
+            }
+            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+        }
+    }
+}
+
+impl Operation {
+    /// Every type reference of the operation: parameters, body, responses, stream, pages.
+    fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let mut refs: Vec<&mut TypeRef> = self.params.iter_mut().map(|p| &mut p.ty).collect();
+        if let Some(RequestBody { media: Media::Json { ty, .. }, .. }) = &mut self.body {
+            refs.push(ty);
+        }
+        match &mut self.response {
+            ResponseBody::Json(ty) => refs.push(ty),
+            ResponseBody::PerStatus { variants, .. } => {
+                refs.extend(variants.iter_mut().filter_map(|v| match &mut v.body {
+                    ResponseBody::Json(ty) => Some(ty),
+                    _ => None,
+                }))
+            }
+            _ => {}
+        }
+        refs.extend(self.event_stream.as_mut().and_then(|s| s.data.as_mut()));
+        refs.extend(self.pagination.as_mut().map(|p| &mut p.item));
+        refs
+    }
 }
 
 /// An integer type, from the schema's `format` (`int8` to `int64`, `uint8` to `uint64`);
@@ -174,9 +254,9 @@ pub enum FloatWidth {
 pub struct Operation {
     pub operation_id: String,
     /// snake_case method name on the client.
-    pub method_name: String,
+    pub method_name: RustIdent,
     /// UpperCamelCase name of the operation's request builder.
-    pub builder_name: String,
+    pub builder_name: RustIdent,
     pub http_method: HttpMethod,
     pub path_template: String,
     pub path: Vec<PathPart>,
@@ -207,7 +287,7 @@ pub struct EventStream {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamFlag {
     /// The field's Rust name.
-    pub field: String,
+    pub field: RustIdent,
     /// How many `Option`s wrap it: 0 (required), 1 (optional or nullable) or 2 (both).
     pub options: u8,
 }
@@ -285,7 +365,7 @@ pub enum ParamLocation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
     pub name: String,
-    pub rust_name: String,
+    pub rust_name: RustIdent,
     pub location: ParamLocation,
     pub ty: TypeRef,
     pub required: bool,
@@ -318,7 +398,7 @@ pub enum ResponseBody {
     Binary,
     /// Success statuses with different bodies: an enum named `enum_name`, a variant each.
     PerStatus {
-        enum_name: String,
+        enum_name: RustIdent,
         variants: Vec<StatusResponse>,
     },
 }
@@ -337,7 +417,7 @@ impl ResponseBody {
 pub struct StatusResponse {
     /// The status code, or `None` for the `2XX` range (or `default`).
     pub status: Option<u16>,
-    pub variant: String,
+    pub variant: RustIdent,
     /// Never `PerStatus` itself.
     pub body: ResponseBody,
 }
@@ -350,9 +430,9 @@ pub struct Pagination {
     pub cursor_param: usize,
     pub limit_param: Option<usize>,
     /// Rust names of the response fields.
-    pub data_field: String,
-    pub has_more_field: String,
-    pub next_cursor_field: String,
+    pub data_field: RustIdent,
+    pub has_more_field: RustIdent,
+    pub next_cursor_field: RustIdent,
     /// How many `Option`s wrap `nextCursor`: 0 (required), 1 (optional or nullable) or 2
     /// (optional and nullable).
     pub next_cursor_options: u8,

@@ -1,8 +1,6 @@
 //! Types that contain themselves directly (not through a `Vec` or map) need a `Box`
 //! somewhere on the cycle, or the Rust type would have infinite size.
 
-use std::collections::HashMap;
-
 use super::{TypeDef, TypeKind, TypeRef};
 
 #[derive(Clone, Copy)]
@@ -14,9 +12,9 @@ enum Edge {
 }
 
 /// The named type a value of `ty` holds inline, if any.
-fn direct_target(ty: &TypeRef) -> Option<&str> {
+fn direct_target(ty: &TypeRef) -> Option<usize> {
     match ty {
-        TypeRef::Named(n) => Some(n),
+        TypeRef::Named(id) => Some(id.index()),
         TypeRef::Nullable(inner) => direct_target(inner),
         _ => None,
     }
@@ -46,8 +44,7 @@ pub fn box_cycles(types: &mut [TypeDef]) {
 /// For each type, the types its values hold inline, with the field, variant or alias that
 /// holds each.
 fn containment(types: &[TypeDef]) -> Vec<Vec<(usize, Edge)>> {
-    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-    let target = |ty: &TypeRef| direct_target(ty).and_then(|n| index.get(n)).copied();
+    let target = |ty: &TypeRef| direct_target(ty).filter(|i| *i < types.len());
     types
         .iter()
         .enumerate()
@@ -120,12 +117,17 @@ fn closing_edges(edges: &[Vec<(usize, Edge)>]) -> Vec<Edge> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, Union, UnionVariant};
+    use crate::model::{Field, TypeId, Union, UnionVariant};
+    use crate::names::{RustIdent, Scope};
+
+    fn id(name: &str) -> RustIdent {
+        Scope::default().claim(name)
+    }
 
     fn field(name: &str, ty: TypeRef) -> Field {
         Field {
             json_name: name.into(),
-            name: name.into(),
+            name: id(name),
             ty,
             required: true,
             nullable: false,
@@ -137,15 +139,16 @@ mod tests {
 
     fn strukt(name: &str, fields: Vec<Field>) -> TypeDef {
         TypeDef {
-            name: name.into(),
+            name: id(name),
             doc: None,
             pointer: String::new(),
-            kind: TypeKind::Struct { fields, additional: None },
+            kind: TypeKind::Struct { fields, additional: None, includes: Vec::new() },
         }
     }
 
-    fn named(n: &str) -> TypeRef {
-        TypeRef::Named(n.into())
+    /// A reference to the type at `index`.
+    fn named(index: usize) -> TypeRef {
+        TypeRef::Named(TypeId(index))
     }
 
     fn boxed(t: &TypeDef) -> Vec<bool> {
@@ -161,8 +164,8 @@ mod tests {
         let mut types = vec![strukt(
             "Node",
             vec![
-                field("parent", TypeRef::Nullable(Box::new(named("Node")))),
-                field("children", TypeRef::Array(Box::new(named("Node")))),
+                field("parent", TypeRef::Nullable(Box::new(named(0)))),
+                field("children", TypeRef::Array(Box::new(named(0)))),
             ],
         )];
         box_cycles(&mut types);
@@ -171,7 +174,7 @@ mod tests {
 
     #[test]
     fn mutual_recursion_boxes_one_edge() {
-        let mut types = vec![strukt("A", vec![field("b", named("B"))]), strukt("B", vec![field("a", named("A"))])];
+        let mut types = vec![strukt("A", vec![field("b", named(1))]), strukt("B", vec![field("a", named(0))])];
         box_cycles(&mut types);
         assert_eq!(boxed(&types[0]), [false]);
         assert_eq!(boxed(&types[1]), [true]);
@@ -180,16 +183,16 @@ mod tests {
     #[test]
     fn cycles_through_aliases_and_unions_box_a_boxable_edge() {
         let mut types = vec![
-            strukt("A", vec![field("x", named("X"))]),
-            TypeDef { name: "X".into(), doc: None, pointer: String::new(), kind: TypeKind::Alias(named("U")) },
+            strukt("A", vec![field("x", named(1))]),
+            TypeDef { name: id("X"), doc: None, pointer: String::new(), kind: TypeKind::Alias(named(2)) },
             TypeDef {
-                name: "U".into(),
+                name: id("U"),
                 doc: None,
                 pointer: String::new(),
                 kind: TypeKind::Union(Union {
                     tag: None,
-                    variants: vec![UnionVariant { name: "A".into(), ty: named("A"), tag_values: vec![], boxed: false }],
-                    fallback: "Unknown".into(),
+                    variants: vec![UnionVariant { name: id("A"), ty: named(0), tag_values: vec![], boxed: false }],
+                    fallback: id("Unknown"),
                 }),
             },
         ];

@@ -3,6 +3,7 @@
 //! `schema.rs` lowers schemas to types, `operation.rs` paths to operations; this module holds
 //! the state they share and what the document says as a whole (servers, security).
 
+mod identity;
 mod operation;
 mod schema;
 
@@ -11,9 +12,11 @@ use std::collections::HashMap;
 use openapiv3 as oa;
 use openapiv3::{ReferenceOr, Schema};
 
+use super::space::TypeSpace;
 use super::*;
 use crate::diagnostics::{pointer_push, Diagnostics, Error};
 use crate::names::{type_name, Scope};
+use identity::Identity;
 
 /// Names the generated `types` module must not define, because the code it contains uses
 /// them unqualified.
@@ -44,36 +47,43 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
         diags,
         type_scope: Scope::with_reserved(&RESERVED_TYPE_NAMES),
         component_names: HashMap::new(),
-        types: Vec::new(),
-        enum_cache: HashMap::new(),
+        types: TypeSpace::default(),
+        identity: Identity::default(),
         depth: 0,
     };
     if let Some(components) = &spec.components {
         for key in components.schemas.keys() {
-            let name = cx.type_scope.claim(&type_name(key));
-            cx.component_names.insert(key.clone(), name);
+            let id = cx.types.reserve(cx.type_scope.claim(&type_name(key)));
+            cx.component_names.insert(key.clone(), id);
         }
+        cx.identity.index_components(components, &cx.component_names);
         for (key, schema) in &components.schemas {
             let ptr = pointer_push("/components/schemas", key);
-            let name = cx.component_names[key].clone();
+            let id = cx.component_names[key];
             let sref = SchemaRef::from(schema);
-            let shape = cx.shape(sref, &ptr, Naming::Fixed(name.clone()))?;
-            if shape.ty != TypeRef::Named(name.clone()) {
+            let shape = cx.shape(sref, &ptr, Naming::Fixed(id, cx.types.name(id).to_string()))?;
+            if shape.ty != TypeRef::Named(id) {
                 // A nullable alias names the value; the places that refer to it hold the
                 // `null` (see `Lower::nullable_of`).
-                cx.types.push(TypeDef { name, doc: shape.doc, pointer: ptr, kind: TypeKind::Alias(shape.ty) });
+                cx.types.define(id, shape.doc, ptr, TypeKind::Alias(shape.ty));
+            } else if cx.types.get(id).is_none() {
+                // Only a (nullable) reference to itself: nothing says what the value is.
+                cx.diags.warn(&ptr, "this schema only refers to itself; it is taken as any JSON value");
+                cx.types.define(id, shape.doc, ptr, TypeKind::Alias(TypeRef::Any));
             }
         }
     }
-    let operations = cx.operations()?;
+    let mut operations = cx.operations()?;
+    let (default_base_url, auth) = (cx.base_url(), cx.auth());
+    let types = cx.types.finish(&mut operations);
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone().filter(|d| !d.trim().is_empty()),
-        default_base_url: cx.base_url(),
-        auth: cx.auth(),
+        default_base_url,
+        auth,
         operations,
-        types: cx.types,
+        types,
     };
     super::recursion::box_cycles(&mut api.types);
     Ok(api)
@@ -83,12 +93,11 @@ struct Lower<'a> {
     spec: &'a oa::OpenAPI,
     diags: &'a mut Diagnostics,
     type_scope: Scope,
-    /// `components/schemas` key to Rust type name.
-    component_names: HashMap<String, String>,
-    types: Vec<TypeDef>,
-    /// Inline string enums already emitted, by (property name, values), so that an enum
-    /// repeated across many schemas is one type.
-    enum_cache: HashMap<(String, Vec<String>), String>,
+    /// `components/schemas` key to its type.
+    component_names: HashMap<String, TypeId>,
+    types: TypeSpace,
+    /// Which schemas already have a type (see `identity.rs`).
+    identity: Identity,
     /// How many inline schemas `shape` is inside of.
     depth: usize,
 }
@@ -123,35 +132,28 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
 /// How to name a type the schema needs.
 #[derive(Clone)]
 enum Naming {
-    /// A component schema: this exact name.
-    Fixed(String),
-    /// An inline schema: `candidate` unless the schema has a `title`; `leaf` is the property
-    /// (or other position) it sits at. A `shareable` enum is merged with an identical one at
-    /// a same-named position elsewhere.
-    Hint { candidate: String, leaf: String, shareable: bool },
+    /// A component schema: the type reserved for it, and its name.
+    Fixed(TypeId, String),
+    /// An inline schema: `candidate` (made from where it is written) unless the schema has a
+    /// `title`.
+    Hint { candidate: String },
 }
 
 impl Naming {
-    fn hint(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
-        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: true }
-    }
-
-    /// A type of its owner's own, never shared: the direct properties of a named schema
-    /// (`MonitorRun.status` is a `MonitorRunStatus`, even if `Monitor.status` has the same
-    /// values).
-    fn owned(candidate: impl Into<String>, leaf: impl Into<String>) -> Self {
-        Naming::Hint { candidate: candidate.into(), leaf: leaf.into(), shareable: false }
+    fn hint(candidate: impl Into<String>) -> Self {
+        Naming::Hint { candidate: candidate.into() }
     }
 
     fn base(&self) -> &str {
         match self {
-            Naming::Fixed(n) => n,
+            Naming::Fixed(_, n) => n,
             Naming::Hint { candidate, .. } => candidate,
         }
     }
 }
 
 /// What a schema position turns into.
+#[derive(Clone)]
 struct Shape {
     ty: TypeRef,
     nullable: bool,

@@ -102,15 +102,15 @@ impl Lower<'_> {
             );
         }
         let method_name = method_scope.claim(&raw_method);
-        let builder_name = builder_scope.claim(&type_name(method_name.trim_start_matches("r#")));
+        let builder_name = builder_scope.claim(&type_name(method_name.as_str()));
 
-        let mut params = self.parameters(item, op, ptr, &builder_name)?;
+        let mut params = self.parameters(item, op, ptr, builder_name.as_str())?;
         let path_parts = self.path_parts(path, &mut params, ptr);
         let body = match &op.request_body {
-            Some(body) => self.request_body(body, &pointer_push(ptr, "requestBody"), &builder_name)?,
+            Some(body) => self.request_body(body, &pointer_push(ptr, "requestBody"), builder_name.as_str())?,
             None => None,
         };
-        let (response, mut event_stream) = self.response(op, ptr, &builder_name, builder_scope)?;
+        let (response, mut event_stream) = self.response(op, ptr, builder_name.as_str(), builder_scope)?;
         if let Some(stream) = &mut event_stream {
             stream.flag = self.stream_flag(body.as_ref());
         }
@@ -203,13 +203,13 @@ impl Lower<'_> {
         p_ptr: &str,
         location: ParamLocation,
         builder: &str,
-        rust_name: String,
+        rust_name: RustIdent,
     ) -> Result<Parameter, Error> {
         let data = p.parameter_data_ref();
         let name = data.name.clone();
         let (ty, doc_from_schema, default) = match &data.format {
             oa::ParameterSchemaOrContent::Schema(s) => {
-                let naming = Naming::hint(format!("{builder}{}", type_name(&name)), name.clone());
+                let naming = Naming::hint(format!("{builder}{}", type_name(&name)));
                 let shape = self.shape(s.into(), &pointer_push(p_ptr, "schema"), naming)?;
                 (shape.ty, shape.doc, shape.default)
             }
@@ -346,7 +346,7 @@ impl Lower<'_> {
         builder: &str,
     ) -> Result<Option<RequestBody>, Error> {
         let body = self.component(body, "requestBodies", |c| &c.request_bodies, ptr)?;
-        let Some(media) = self.media(&body.content, ptr, Naming::hint(format!("{builder}Body"), "body"))? else {
+        let Some(media) = self.media(&body.content, ptr, Naming::hint(format!("{builder}Body")))? else {
             return Ok(None);
         };
         Ok(Some(RequestBody { media, required: body.required, doc: body.description.clone() }))
@@ -447,7 +447,7 @@ impl Lower<'_> {
                 }
             }
             let candidate = if single { format!("{builder}Response") } else { format!("{builder}Response{code}") };
-            let body = match self.media(&response.content, &response_ptr, Naming::hint(candidate, "response"))? {
+            let body = match self.media(&response.content, &response_ptr, Naming::hint(candidate))? {
                 None => ResponseBody::Empty,
                 Some(Media::Json { ty, .. }) => ResponseBody::Json(ty),
                 Some(Media::Text { .. }) => ResponseBody::Text,
@@ -494,7 +494,7 @@ impl Lower<'_> {
     ) -> Result<EventStream, Error> {
         let data = match &media.schema {
             Some(schema) => {
-                let naming = Naming::hint(format!("{builder}Event"), "event");
+                let naming = Naming::hint(format!("{builder}Event"));
                 let shape = self.shape(schema.into(), &pointer_push(ptr, "schema"), naming)?;
                 Some(nullable_in_place(shape))
             }
@@ -506,11 +506,8 @@ impl Lower<'_> {
     /// The request body's `stream` property, when it is a boolean of an object body: a
     /// common way for an API to choose between its JSON and its streamed response.
     fn stream_flag(&self, body: Option<&RequestBody>) -> Option<StreamFlag> {
-        let Some(Media::Json { ty: TypeRef::Named(name), .. }) = body.map(|b| &b.media) else { return None };
-        let fields = self.types.iter().find_map(|t| match &t.kind {
-            TypeKind::Struct { fields, .. } if &t.name == name => Some(fields),
-            _ => None,
-        })?;
+        let Some(Media::Json { ty: TypeRef::Named(id), .. }) = body.map(|b| &b.media) else { return None };
+        let TypeKind::Struct { fields, .. } = &self.types.get(*id)?.kind else { return None };
         let field = fields.iter().find(|f| f.json_name == "stream" && f.ty == TypeRef::Boolean)?;
         Some(StreamFlag { field: field.name.clone(), options: u8::from(field.nullable) + u8::from(!field.required) })
     }
@@ -527,11 +524,8 @@ impl Lower<'_> {
                 && p.name == "limit"
                 && matches!(p.ty, TypeRef::Integer(_) | TypeRef::Float(_))
         });
-        let ResponseBody::Json(TypeRef::Named(name)) = &op.response else { return None };
-        let fields = self.types.iter().find_map(|t| match &t.kind {
-            TypeKind::Struct { fields, .. } if &t.name == name => Some(fields),
-            _ => None,
-        })?;
+        let ResponseBody::Json(TypeRef::Named(id)) = &op.response else { return None };
+        let TypeKind::Struct { fields, .. } = &self.types.get(*id)?.kind else { return None };
         let field = |json: &str| fields.iter().find(|f| f.json_name == json);
         let data = field("data").filter(|f| f.required && !f.nullable)?;
         let TypeRef::Array(item) = &data.ty else { return None };

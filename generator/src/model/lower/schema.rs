@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use openapiv3 as oa;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
+use super::identity::{makes_type, shape_key};
 use super::{with_default, Lower, Naming, SchemaRef, Shape, MAX_INLINE_DEPTH};
 use crate::diagnostics::{pointer_push, Error};
 use crate::model::*;
@@ -104,12 +105,12 @@ fn doc_of(data: &oa::SchemaData) -> Option<String> {
 }
 
 impl Lower<'_> {
-    /// Resolves `#/components/schemas/X` to the name of X's type.
-    pub(super) fn resolve(&self, reference: &str, ptr: &str) -> Result<(String, &Schema), Error> {
+    /// Resolves `#/components/schemas/X` to X's type.
+    pub(super) fn resolve(&self, reference: &str, ptr: &str) -> Result<(TypeId, &Schema), Error> {
         self.resolve_hops(reference, ptr, 0)
     }
 
-    fn resolve_hops(&self, reference: &str, ptr: &str, hops: usize) -> Result<(String, &Schema), Error> {
+    fn resolve_hops(&self, reference: &str, ptr: &str, hops: usize) -> Result<(TypeId, &Schema), Error> {
         if hops > 32 {
             return Err(Error::at(
                 ptr,
@@ -126,7 +127,7 @@ impl Lower<'_> {
         let key = key.map(|k| k.replace("~1", "/").replace("~0", "~"));
         let found = key.as_ref().and_then(|k| {
             let schema = self.spec.components.as_ref()?.schemas.get(k)?;
-            Some((self.component_names.get(k)?.clone(), schema))
+            Some((*self.component_names.get(k)?, schema))
         });
         match found {
             Some((name, ReferenceOr::Item(schema))) => Ok((name, schema)),
@@ -148,12 +149,16 @@ impl Lower<'_> {
             SchemaRef::Ref(reference) => {
                 // Nullability declared on the referenced schema belongs to every place that
                 // refers to it: the named type holds the value, the reference the `null`.
-                let (name, target) = self.resolve(reference, ptr)?;
+                let (id, target) = self.resolve(reference, ptr)?;
                 let nullable = self.nullable_of(target, 0);
-                return Ok(Shape { nullable, ..Shape::plain(TypeRef::Named(name)) });
+                return Ok(Shape { nullable, ..Shape::plain(TypeRef::Named(id)) });
             }
             SchemaRef::Inline(schema) => schema,
         };
+        // One schema, one type: see `identity.rs`.
+        if let Some(shape) = self.identity.at_pointer(ptr) {
+            return Ok(shape.clone());
+        }
         // Inline schemas nest only as deep as the document, except where `allOf` copies a
         // schema's properties into itself: bound the depth so that such a loop is an error.
         if self.depth >= MAX_INLINE_DEPTH {
@@ -162,10 +167,33 @@ impl Lower<'_> {
                 format!("inline schemas nest more than {MAX_INLINE_DEPTH} deep (a schema that includes itself through `allOf`?)"),
             ));
         }
+        let key = match naming {
+            Naming::Hint { .. } if makes_type(schema) => {
+                Some((self.candidate(&naming, &schema.schema_data), shape_key(schema)))
+            }
+            _ => None,
+        };
+        if let Some(id) = key.as_ref().and_then(|(name, shape)| self.identity.existing(name, shape)) {
+            let data = &schema.schema_data;
+            let shape = Shape {
+                ty: TypeRef::Named(id),
+                nullable: self.nullable_of(schema, 0),
+                doc: doc_of(data),
+                deprecated: data.deprecated,
+                default: data.default.clone(),
+            };
+            self.identity.remember_pointer(ptr, &shape);
+            return Ok(shape);
+        }
         self.depth += 1;
         let result = self.inline_shape(schema, ptr, naming);
         self.depth -= 1;
-        result
+        let shape = result?;
+        if let (Some((name, key)), TypeRef::Named(id)) = (key, &shape.ty) {
+            self.identity.remember_name(name, key, *id);
+        }
+        self.identity.remember_pointer(ptr, &shape);
+        Ok(shape)
     }
 
     fn inline_shape(&mut self, schema: &Schema, ptr: &str, naming: Naming) -> Result<Shape, Error> {
@@ -197,7 +225,7 @@ impl Lower<'_> {
             Kind::Array { items } => match items {
                 Some(items) => {
                     let item_ptr = pointer_push(ptr, "items");
-                    let item_naming = Naming::hint(format!("{}Item", naming.base()), "item");
+                    let item_naming = Naming::hint(format!("{}Item", naming.base()));
                     let item = self.shape(items.into(), &item_ptr, item_naming)?;
                     TypeRef::Array(Box::new(nullable_in_place(item)))
                 }
@@ -207,8 +235,10 @@ impl Lower<'_> {
                 if properties.is_empty() {
                     self.map_type(additional, ptr, &naming)?
                 } else {
-                    let name = self.claim(&naming, data);
-                    let fields = self.fields(properties, required, ptr, &name)?;
+                    let id = self.claim(&naming, data);
+                    let owner = self.types.name(id).to_string();
+                    let props = own_props(properties, ptr, &owner);
+                    let fields = self.fields(props, required, ptr)?;
                     // Properties beyond the declared ones, when the schema allows them, are
                     // kept in a map of their declared type.
                     let additional = match additional {
@@ -219,13 +249,9 @@ impl Lower<'_> {
                         },
                         _ => None,
                     };
-                    self.types.push(TypeDef {
-                        name: name.clone(),
-                        doc: doc.clone(),
-                        pointer: ptr.into(),
-                        kind: TypeKind::Struct { fields, additional },
-                    });
-                    TypeRef::Named(name)
+                    let kind = TypeKind::Struct { fields, additional, includes: Vec::new() };
+                    self.types.define(id, doc.clone(), ptr.into(), kind);
+                    TypeRef::Named(id)
                 }
             }
             Kind::AllOf(parts) => self.all_of(parts, ptr, naming, data, &mut nullable)?,
@@ -235,12 +261,25 @@ impl Lower<'_> {
         Ok(Shape { ty, nullable, doc, deprecated: data.deprecated, default: data.default.clone() })
     }
 
-    fn claim(&mut self, naming: &Naming, data: &oa::SchemaData) -> String {
+    /// The name a schema's place gives its type: the component's, else its title, else the
+    /// candidate made from where it is written.
+    fn candidate(&self, naming: &Naming, data: &oa::SchemaData) -> String {
         match naming {
-            Naming::Fixed(name) => name.clone(),
-            Naming::Hint { candidate, .. } => {
+            Naming::Fixed(_, name) => name.clone(),
+            Naming::Hint { candidate } => {
                 let from_title = data.title.as_deref().map(type_name).filter(|t| t != "Unnamed");
-                self.type_scope.claim(from_title.as_deref().unwrap_or(candidate))
+                from_title.unwrap_or_else(|| candidate.clone())
+            }
+        }
+    }
+
+    /// The type a schema that needs one of its own gets.
+    fn claim(&mut self, naming: &Naming, data: &oa::SchemaData) -> TypeId {
+        match naming {
+            Naming::Fixed(id, _) => *id,
+            Naming::Hint { .. } => {
+                let name = self.type_scope.claim(&self.candidate(naming, data));
+                self.types.reserve(name)
             }
         }
     }
@@ -253,7 +292,7 @@ impl Lower<'_> {
     ) -> Result<TypeRef, Error> {
         let value = match additional {
             Some(oa::AdditionalProperties::Schema(s)) => {
-                let value_naming = Naming::hint(format!("{}Value", naming.base()), "value");
+                let value_naming = Naming::hint(format!("{}Value", naming.base()));
                 let shape = self.shape((&**s).into(), &pointer_push(ptr, "additionalProperties"), value_naming)?;
                 nullable_in_place(shape)
             }
@@ -262,26 +301,19 @@ impl Lower<'_> {
         Ok(TypeRef::Map(Box::new(value)))
     }
 
+    /// The fields of an object type; each property's own types are named after the type it
+    /// is written in and lowered where it is written.
     fn fields(
         &mut self,
-        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: IndexMap<String, Prop>,
         required: &[String],
         ptr: &str,
-        owner: &str,
     ) -> Result<Vec<Field>, Error> {
-        let props_ptr = pointer_push(ptr, "properties");
-        let is_component = ptr.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'));
         let mut scope = Scope::default();
         let mut fields = Vec::with_capacity(properties.len());
-        for (json_name, prop) in properties {
-            let prop_ptr = pointer_push(&props_ptr, json_name);
-            let candidate = format!("{owner}{}", type_name(json_name));
-            let naming = if is_component {
-                Naming::owned(candidate, json_name.clone())
-            } else {
-                Naming::hint(candidate, json_name.clone())
-            };
-            let shape = self.shape(prop.into(), &prop_ptr, naming)?;
+        for (json_name, prop) in &properties {
+            let naming = Naming::hint(format!("{}{}", prop.owner, type_name(json_name)));
+            let shape = self.shape((&prop.schema).into(), &prop.ptr, naming)?;
             let name = scope.claim(&value_name(json_name));
             fields.push(Field {
                 json_name: json_name.clone(),
@@ -320,28 +352,13 @@ impl Lower<'_> {
                 unique.push(v);
             }
         }
-        let key = match &naming {
-            Naming::Hint { leaf, shareable: true, .. } => Some((leaf.clone(), unique.clone())),
-            _ => None,
-        };
-        if let Some(existing) = key.as_ref().and_then(|k| self.enum_cache.get(k)) {
-            return TypeRef::Named(existing.clone());
-        }
-        let name = self.claim(&naming, data);
-        if let Some(key) = key {
-            self.enum_cache.insert(key, name.clone());
-        }
+        let id = self.claim(&naming, data);
         let mut scope = Scope::default();
         let variants =
             unique.into_iter().map(|value| EnumVariant { name: scope.claim(&type_name(&value)), value }).collect();
         let fallback = scope.claim("Unknown");
-        self.types.push(TypeDef {
-            name: name.clone(),
-            doc,
-            pointer: ptr.into(),
-            kind: TypeKind::Enum { variants, fallback },
-        });
-        TypeRef::Named(name)
+        self.types.define(id, doc, ptr.into(), TypeKind::Enum { variants, fallback });
+        TypeRef::Named(id)
     }
 
     /// `allOf`: one reference with annotations is that type; otherwise the parts' properties
@@ -360,47 +377,56 @@ impl Lower<'_> {
             *nullable |= shape.nullable;
             return Ok(shape.ty);
         }
-        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
-        let mut required: Vec<String> = Vec::new();
-        self.collect_all_of(parts, &here, &mut properties, &mut required, 0)?;
-        let name = self.claim(&naming, data);
-        let fields = self.fields(&properties, &required, ptr, &name)?;
-        self.types.push(TypeDef {
-            name: name.clone(),
-            doc: doc_of(data),
-            pointer: ptr.into(),
-            kind: TypeKind::Struct { fields, additional: None },
-        });
-        Ok(TypeRef::Named(name))
+        let id = self.claim(&naming, data);
+        let mut merged = Merged { owner: self.types.name(id).to_string(), ..Merged::default() };
+        self.collect_all_of(parts, &here, &mut merged, 0)?;
+        let includes = parts
+            .iter()
+            .filter_map(|p| match p {
+                ReferenceOr::Reference { reference } => self.resolve(reference, &here).ok().map(|r| r.0),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        let fields = self.fields(merged.properties, &merged.required, ptr)?;
+        self.types.define(id, doc_of(data), ptr.into(), TypeKind::Struct { fields, additional: None, includes });
+        Ok(TypeRef::Named(id))
     }
 
+    /// Collects the properties of `allOf` parts, each with the place it is written in (a
+    /// referenced component's properties stay the component's).
     fn collect_all_of(
         &mut self,
         parts: &[ReferenceOr<Schema>],
         ptr: &str,
-        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &mut Vec<String>,
+        merged: &mut Merged,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > 32 {
             return Err(Error::at(ptr, "`allOf` parts refer to each other in a loop"));
         }
         for (i, part) in parts.iter().enumerate() {
-            let part_ptr = pointer_push(ptr, &i.to_string());
+            let mut part_ptr = pointer_push(ptr, &i.to_string());
+            let mut owner = merged.owner.clone();
             let schema = match part {
-                ReferenceOr::Reference { reference } => self.resolve(reference, &part_ptr)?.1,
+                ReferenceOr::Reference { reference } => {
+                    let (id, schema) = self.resolve(reference, &part_ptr)?;
+                    owner = self.types.name(id).to_string();
+                    part_ptr = reference.trim_start_matches('#').to_owned();
+                    schema
+                }
                 ReferenceOr::Item(s) => s,
             };
             match kind_of(schema) {
                 Kind::Object { properties: p, required: r, .. } => {
-                    for (k, v) in p {
-                        properties.insert(k.clone(), v.clone());
-                    }
-                    required.extend(r.iter().filter(|r| !required.contains(r)).cloned().collect::<Vec<_>>());
+                    merged.properties.extend(own_props(p, &part_ptr, &owner));
+                    let new: Vec<String> = r.iter().filter(|r| !merged.required.contains(r)).cloned().collect();
+                    merged.required.extend(new);
                 }
                 Kind::AllOf(inner) => {
                     let inner = inner.to_vec();
-                    self.collect_all_of(&inner, &pointer_push(&part_ptr, "allOf"), properties, required, depth + 1)?
+                    let saved = std::mem::replace(&mut merged.owner, owner);
+                    self.collect_all_of(&inner, &pointer_push(&part_ptr, "allOf"), merged, depth + 1)?;
+                    merged.owner = saved;
                 }
                 Kind::Any => {}
                 _ => self.diags.warn(part_ptr, "an `allOf` part that is not an object is ignored in the merged type"),
@@ -424,7 +450,8 @@ impl Lower<'_> {
             *nullable |= shape.nullable;
             return Ok(shape.ty);
         }
-        let name = self.claim(&naming, data);
+        let id = self.claim(&naming, data);
+        let name = self.types.name(id).to_string();
         let tag = self.union_tag(variants, data, &here);
         let mut scope = Scope::default();
         let mut out = Vec::with_capacity(variants.len());
@@ -440,23 +467,20 @@ impl Lower<'_> {
             };
             let base = match (tag_values.first(), v) {
                 (Some(value), _) => type_name(value),
-                (None, ReferenceOr::Reference { reference }) => self.resolve(reference, &v_ptr)?.0,
+                (None, ReferenceOr::Reference { reference }) => {
+                    self.types.name(self.resolve(reference, &v_ptr)?.0).to_string()
+                }
                 (None, ReferenceOr::Item(s)) => inline_title.clone().unwrap_or_else(|| kind_label(s).to_owned()),
             };
             let variant_name = scope.claim(&base);
-            let shape =
-                self.shape(v.into(), &v_ptr, Naming::hint(format!("{name}{variant_name}"), variant_name.clone()))?;
+            let shape = self.shape(v.into(), &v_ptr, Naming::hint(format!("{name}{variant_name}")))?;
             *nullable |= shape.nullable;
             out.push(UnionVariant { name: variant_name, ty: shape.ty, tag_values, boxed: false });
         }
         let fallback = scope.claim("Unknown");
-        self.types.push(TypeDef {
-            name: name.clone(),
-            doc: doc_of(data),
-            pointer: ptr.into(),
-            kind: TypeKind::Union(Union { tag: tag.map(|t| t.property), variants: out, fallback }),
-        });
-        Ok(TypeRef::Named(name))
+        let union = Union { tag: tag.map(|t| t.property), variants: out, fallback };
+        self.types.define(id, doc_of(data), ptr.into(), TypeKind::Union(union));
+        Ok(TypeRef::Named(id))
     }
 
     /// The property that tells the variants apart: the discriminator, or else a property
@@ -586,6 +610,38 @@ impl Lower<'_> {
 struct Tag {
     property: String,
     mapping: IndexMap<String, String>,
+}
+
+/// A property of an object type: its schema, the pointer where it is written, and the name
+/// of the type whose schema it is written in (which names the types written inside it).
+struct Prop {
+    schema: ReferenceOr<Box<Schema>>,
+    ptr: String,
+    owner: String,
+}
+
+/// What an `allOf` merge has collected so far, and the type the parts being read are
+/// written in.
+#[derive(Default)]
+struct Merged {
+    properties: IndexMap<String, Prop>,
+    required: Vec<String>,
+    owner: String,
+}
+
+/// The properties of an object schema at `ptr`, written in the type named `owner`.
+fn own_props(
+    properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+    ptr: &str,
+    owner: &str,
+) -> IndexMap<String, Prop> {
+    let props_ptr = pointer_push(ptr, "properties");
+    properties
+        .iter()
+        .map(|(k, v)| {
+            (k.clone(), Prop { schema: v.clone(), ptr: pointer_push(&props_ptr, k), owner: owner.to_owned() })
+        })
+        .collect()
 }
 
 /// A field's type in a position that cannot carry `nullable` separately.
