@@ -252,7 +252,6 @@ pub enum FloatWidth {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
-    pub operation_id: String,
     /// snake_case method name on the client.
     pub method_name: RustIdent,
     /// UpperCamelCase name of the operation's request builder.

@@ -115,7 +115,6 @@ impl Lower<'_> {
             stream.flag = self.stream_flag(body.as_ref());
         }
         let mut operation = Operation {
-            operation_id,
             method_name,
             builder_name,
             http_method: method,
@@ -407,27 +406,9 @@ impl Lower<'_> {
         builder_scope: &mut Scope,
     ) -> Result<(ResponseBody, Option<EventStream>), Error> {
         let responses_ptr = pointer_push(ptr, "responses");
-        let mut success: Vec<(String, Option<u16>, &ReferenceOr<oa::Response>)> = op
-            .responses
-            .responses
-            .iter()
-            .filter_map(|(code, r)| match code {
-                oa::StatusCode::Code(c) if (200..300).contains(c) => Some((c.to_string(), Some(*c), r)),
-                oa::StatusCode::Range(2) => Some(("2XX".to_owned(), None, r)),
-                _ => None,
-            })
-            .collect();
-        // Codes in order, the `2XX` range after them (it matches what they do not).
-        success.sort_by(|a, b| a.0.cmp(&b.0));
-        if success.is_empty() {
-            match &op.responses.default {
-                Some(r) => success.push(("default".to_owned(), None, r)),
-                None => {
-                    self.diags.warn(&responses_ptr, "no success response is described; the result is `()`");
-                    return Ok((ResponseBody::Empty, None));
-                }
-            }
-        }
+        let Some(success) = self.success_responses(op, &responses_ptr) else {
+            return Ok((ResponseBody::Empty, None));
+        };
         let single = success.len() == 1;
         let mut bodies = Vec::with_capacity(success.len());
         // The first event stream: its media object, where it is, and which body is beside it.
@@ -465,21 +446,38 @@ impl Lower<'_> {
             }
             None => None,
         };
-        let first = bodies[0].1.clone();
-        if bodies.iter().all(|(_, b)| *b == first) {
-            return Ok((first, event_stream));
-        }
-        let mut variant_scope = Scope::default();
-        let variants = bodies
-            .into_iter()
-            .map(|(status, body)| StatusResponse {
-                variant: variant_scope.claim(&status_variant(status)),
-                status,
-                body,
+        Ok((per_status(bodies, builder, builder_scope), event_stream))
+    }
+
+    /// The success responses by code (`2XX` after the codes, as it matches what they do not),
+    /// or `default` when there are none; `None`, with a warning, when there is neither.
+    #[allow(clippy::type_complexity)]
+    fn success_responses<'o>(
+        &mut self,
+        op: &'o oa::Operation,
+        responses_ptr: &str,
+    ) -> Option<Vec<(String, Option<u16>, &'o ReferenceOr<oa::Response>)>> {
+        let mut success: Vec<_> = op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                oa::StatusCode::Code(c) if (200..300).contains(c) => Some((c.to_string(), Some(*c), r)),
+                oa::StatusCode::Range(2) => Some(("2XX".to_owned(), None, r)),
+                _ => None,
             })
             .collect();
-        let enum_name = builder_scope.claim(&format!("{builder}Response"));
-        Ok((ResponseBody::PerStatus { enum_name, variants }, event_stream))
+        success.sort_by(|a, b| a.0.cmp(&b.0));
+        if success.is_empty() {
+            match &op.responses.default {
+                Some(r) => success.push(("default".to_owned(), None, r)),
+                None => {
+                    self.diags.warn(responses_ptr, "no success response is described; the result is `()`");
+                    return None;
+                }
+            }
+        }
+        Some(success)
     }
 
     /// What an event stream's events carry: JSON of the stream's schema (one named type,
@@ -565,4 +563,19 @@ fn status_variant(status: Option<u16>) -> String {
         Some(code) => format!("Status{code}"),
         None => "OtherSuccess".into(),
     }
+}
+
+/// One body for every success status, or an enum with a variant per status when they differ.
+fn per_status(bodies: Vec<(Option<u16>, ResponseBody)>, builder: &str, builder_scope: &mut Scope) -> ResponseBody {
+    let first = bodies[0].1.clone();
+    if bodies.iter().all(|(_, b)| *b == first) {
+        return first;
+    }
+    let mut variant_scope = Scope::default();
+    let variants = bodies
+        .into_iter()
+        .map(|(status, body)| StatusResponse { variant: variant_scope.claim(&status_variant(status)), status, body })
+        .collect();
+    let enum_name = builder_scope.claim(&format!("{builder}Response"));
+    ResponseBody::PerStatus { enum_name, variants }
 }
