@@ -12,6 +12,10 @@ use crate::diagnostics::{pointer_push, Error};
 use crate::model::*;
 use crate::names::{type_name, value_name, Scope};
 
+/// Success responses: the status as written, its code (`None` for `2XX` or `default`), the
+/// response.
+type SuccessResponses<'o> = Vec<(String, Option<u16>, &'o ReferenceOr<oa::Response>)>;
+
 /// Parameters by name and location (`None` for a cookie), with their pointers.
 type MergedParameters = IndexMap<(String, Option<ParamLocation>), (oa::Parameter, String)>;
 
@@ -451,12 +455,7 @@ impl Lower<'_> {
 
     /// The success responses by code (`2XX` after the codes, as it matches what they do not),
     /// or `default` when there are none; `None`, with a warning, when there is neither.
-    #[allow(clippy::type_complexity)]
-    fn success_responses<'o>(
-        &mut self,
-        op: &'o oa::Operation,
-        responses_ptr: &str,
-    ) -> Option<Vec<(String, Option<u16>, &'o ReferenceOr<oa::Response>)>> {
+    fn success_responses<'o>(&mut self, op: &'o oa::Operation, responses_ptr: &str) -> Option<SuccessResponses<'o>> {
         let mut success: Vec<_> = op
             .responses
             .responses
