@@ -76,24 +76,28 @@ fn starts_a_block(word: &str) -> bool {
         || word.starts_with('#')
         || word.starts_with("---")
         || word.starts_with("===")
-        || (word.len() > 1
-            && word[..word.len() - 1].chars().all(|c| c.is_ascii_digit())
-            && (word.ends_with('.') || word.ends_with(')')))
+        || word.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Width of text as a reader counts it: characters, not bytes.
+fn width(text: &str) -> usize {
+    text.chars().count()
 }
 
 /// Wraps one Markdown line at [`WIDTH`], indenting continuations of list items under their
 /// text, and never breaking where the next line would start a new block.
 fn wrap(indent: &str, line: &str, out: &mut Vec<String>) {
-    if line.len() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
+    if width(line) <= WIDTH || line.starts_with('|') || line.starts_with('#') {
         out.push(format!("{indent}{line}"));
         return;
     }
-    let marker = line.split(' ').next().filter(|w| starts_a_block(w) && !w.starts_with('#')).map_or(0, |m| m.len() + 1);
+    let marker =
+        line.split(' ').next().filter(|w| starts_a_block(w) && !w.starts_with('#')).map_or(0, |m| width(m) + 1);
     let continuation = format!("{indent}{}", " ".repeat(marker.min(4)));
     let mut current = String::from(indent);
     let mut current_len = 0;
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        if current_len > 0 && current_len + 1 + word.len() > WIDTH && !starts_a_block(word) {
+        if current_len > 0 && current_len + 1 + width(word) > WIDTH && !starts_a_block(word) {
             out.push(std::mem::replace(&mut current, continuation.clone()));
             current_len = 0;
         }
@@ -102,7 +106,7 @@ fn wrap(indent: &str, line: &str, out: &mut Vec<String>) {
             current_len += 1;
         }
         current.push_str(word);
-        current_len += word.len();
+        current_len += width(word);
     }
     out.push(current);
 }
@@ -184,5 +188,21 @@ mod tests {
         let item = format!("- {}", "word ".repeat(30).trim());
         let wrapped = render(&item);
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("  word")), "{wrapped}");
+    }
+
+    #[test]
+    fn wrapping_is_character_safe() {
+        // Words ending in multi-byte characters, at and around the wrap point, once panicked.
+        for word in ["“Pretty”", "Certainty™", "1”", "2™)", "日本語.", "é)", "🦀"] {
+            for n in 1..40 {
+                let line = format!("{} {}", "x".repeat(n), [word; 30].join(" "));
+                let wrapped = render(&line);
+                assert!(wrapped.lines().all(|l| l.chars().count() <= super::WIDTH), "{wrapped}");
+                assert_eq!(wrapped.split_whitespace().collect::<Vec<_>>(), line.split_whitespace().collect::<Vec<_>>());
+            }
+        }
+        assert!(super::starts_a_block("12."));
+        assert!(!super::starts_a_block("™."));
+        assert!(!super::starts_a_block("."));
     }
 }
