@@ -131,6 +131,11 @@ fn runtime_settings<'a>(api: &'a Api, settings: &EmitSettings<'a>) -> runtime::R
         auth: api.auth.as_ref(),
         api_key_env: settings.api_key_env,
         uses_header_params: api.operations.iter().any(|o| o.params.iter().any(|p| p.location == ParamLocation::Header)),
+        uses_path_params: api.operations.iter().any(|o| o.params.iter().any(|p| p.location == ParamLocation::Path)),
+        uses_json: api
+            .operations
+            .iter()
+            .any(|o| o.response.bodies().iter().any(|b| matches!(b, ResponseBody::Json(_)))),
         uses_empty: uses(api, &ResponseBody::Empty),
         uses_text: uses(api, &ResponseBody::Text),
         uses_bytes: uses(api, &ResponseBody::Binary),

@@ -52,6 +52,16 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    // `client::` prefixes the path and header parameter helpers only.
+    let client_use = if ops.iter().any(|o| o.params.iter().any(|p| p.location != ParamLocation::Query)) {
+        quote!(
+            use crate::client::{self, ApiResponse, Client, Request};
+        )
+    } else {
+        quote!(
+            use crate::client::{ApiResponse, Client, Request};
+        )
+    };
     quote! {
         //! Request builders, one per operation. Start one with the matching [`Client`] method,
         //! set optional parameters, then `send()` it.
@@ -61,7 +71,7 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
         use reqwest::header::HeaderMap;
         use reqwest::Method;
 
-        use crate::client::{self, ApiResponse, Client, Request};
+        #client_use
         use crate::error::Error;
         #types_use
     }
@@ -131,10 +141,10 @@ fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, enums: &
             quote!(#value.join(#separator))
         }
         TypeRef::Array(item) if is_scalar(item, enums) => {
-            let items = place.reference();
+            // `value.iter()`, not `&value.iter()`: a leading `&` would borrow the joined text.
             let text = to_text(item, Place::Ref("item"), name, separator, enums);
             let separator = separator.to_string();
-            quote!(#items.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
+            quote!(#value.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
         }
         TypeRef::String => quote!(#value.clone()),
         TypeRef::Named(n) if enums.contains(n) => quote!(#value.as_str().to_owned()),

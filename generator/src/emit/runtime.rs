@@ -14,6 +14,8 @@ pub struct RuntimeSettings<'a> {
     /// Which optional helpers some operation uses (the others are left out, unused code
     /// being a warning).
     pub uses_header_params: bool,
+    pub uses_path_params: bool,
+    pub uses_json: bool,
     pub uses_empty: bool,
     pub uses_text: bool,
     pub uses_bytes: bool,
@@ -132,6 +134,69 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
         quote!(let auth = None;)
     };
 
+    let path_param = s.uses_path_params.then(|| {
+        quote! {
+            /// Characters a path parameter keeps as they are; everything else is
+            /// percent-encoded, `/`, `?`, `#` and `%` included.
+            const PATH_VALUE: &percent_encoding::AsciiSet =
+                &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+            /// Appends one path parameter to `path`, encoded so that it stays one segment.
+            /// Empty, `.` and `..` are refused: no encoding stops servers reading those as
+            /// "this" or "the parent" segment.
+            pub(crate) fn push_path_param(path: &mut String, name: &'static str, value: &str) -> Result<(), Error> {
+                if value.is_empty() || value == "." || value == ".." {
+                    return Err(Error::InvalidParameter {
+                        name,
+                        reason: format!("{value:?} cannot be sent as a path segment"),
+                    });
+                }
+                path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
+                Ok(())
+            }
+        }
+    });
+    // Kept when no operation decodes a body, so that `DecodeError` stays in use.
+    let unused = (!(s.uses_json || s.uses_text || s.uses_bytes)).then(|| quote!(#[allow(dead_code)]));
+    let decode_error = {
+        quote! {
+                #unused
+                /// `at` is the (line, column) serde_json reports, when it reports one.
+                fn decode_error(self, path: String, message: String, at: Option<(usize, usize)>) -> Error {
+                    Error::Decode(Box::new(DecodeError::new(self.status, self.headers, self.body, path, message, at)))
+                }
+
+        }
+    };
+    let json = s.uses_json.then(|| {
+        quote! {
+                /// Decodes a JSON body; a failure names the JSON path where decoding stopped.
+                pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+                    let raw = self.success()?;
+                    if let Some(content_type) = raw.headers.get(reqwest::header::CONTENT_TYPE) {
+                        let essence = content_type.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                        if !(essence == "application/json" || essence.ends_with("+json")) {
+                            let message = format!("expected a JSON body, got content type {content_type:?}");
+                            return Err(raw.decode_error(String::new(), message, None));
+                        }
+                    }
+                    let mut de = serde_json::Deserializer::from_slice(&raw.body);
+                    let decoded = match serde_path_to_error::deserialize(&mut de) {
+                        // Trailing bytes after the value are as wrong as a bad value.
+                        Ok(body) => de.end().map(|()| body).map_err(|e| (String::new(), e)),
+                        Err(err) => Err((err.path().to_string(), err.into_inner())),
+                    };
+                    match decoded {
+                        Ok(body) => Ok(ApiResponse { status: raw.status, headers: raw.headers, body }),
+                        Err((path, err)) => {
+                            let at = Some((err.line(), err.column()));
+                            Err(raw.decode_error(path, err.to_string(), at))
+                        }
+                    }
+                }
+
+        }
+    });
     let header_value = s.uses_header_params.then(|| {
         quote! {
             /// A header parameter's value, refused if it could end the header early.
@@ -520,25 +585,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
                 pub idempotent: bool,
             }
 
-            /// Characters a path parameter keeps as they are; everything else is
-            /// percent-encoded, `/`, `?`, `#` and `%` included.
-            const PATH_VALUE: &percent_encoding::AsciiSet =
-                &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-            /// Appends one path parameter to `path`, encoded so that it stays one segment.
-            /// Empty, `.` and `..` are refused: no encoding stops servers reading those as
-            /// "this" or "the parent" segment.
-            pub(crate) fn push_path_param(path: &mut String, name: &'static str, value: &str) -> Result<(), Error> {
-                if value.is_empty() || value == "." || value == ".." {
-                    return Err(Error::InvalidParameter {
-                        name,
-                        reason: format!("{value:?} cannot be sent as a path segment"),
-                    });
-                }
-                path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
-                Ok(())
-            }
-
+            #path_param
             #header_value
 
         },
@@ -626,36 +673,8 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
                     }
                 }
 
-                /// `at` is the (line, column) serde_json reports, when it reports one.
-                fn decode_error(self, path: String, message: String, at: Option<(usize, usize)>) -> Error {
-                    Error::Decode(Box::new(DecodeError::new(self.status, self.headers, self.body, path, message, at)))
-                }
-
-                /// Decodes a JSON body; a failure names the JSON path where decoding stopped.
-                pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
-                    let raw = self.success()?;
-                    if let Some(content_type) = raw.headers.get(reqwest::header::CONTENT_TYPE) {
-                        let essence = content_type.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                        if !(essence == "application/json" || essence.ends_with("+json")) {
-                            let message = format!("expected a JSON body, got content type {content_type:?}");
-                            return Err(raw.decode_error(String::new(), message, None));
-                        }
-                    }
-                    let mut de = serde_json::Deserializer::from_slice(&raw.body);
-                    let decoded = match serde_path_to_error::deserialize(&mut de) {
-                        // Trailing bytes after the value are as wrong as a bad value.
-                        Ok(body) => de.end().map(|()| body).map_err(|e| (String::new(), e)),
-                        Err(err) => Err((err.path().to_string(), err.into_inner())),
-                    };
-                    match decoded {
-                        Ok(body) => Ok(ApiResponse { status: raw.status, headers: raw.headers, body }),
-                        Err((path, err)) => {
-                            let at = Some((err.line(), err.column()));
-                            Err(raw.decode_error(path, err.to_string(), at))
-                        }
-                    }
-                }
-
+                #decode_error
+                #json
                 #empty
                 #text
                 #bytes

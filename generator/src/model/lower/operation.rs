@@ -204,9 +204,14 @@ impl Lower<'_> {
                 );
             }
             let list_separator = match &p {
+                // `explode` defaults to true for `form` only; an exploded list repeats the
+                // parameter whatever the style (`ids=1&ids=2`).
                 oa::Parameter::Query { style, .. } => match style {
                     oa::QueryStyle::Form if data.explode.unwrap_or(true) => None,
                     oa::QueryStyle::Form => Some(','),
+                    oa::QueryStyle::SpaceDelimited | oa::QueryStyle::PipeDelimited if data.explode == Some(true) => {
+                        None
+                    }
                     oa::QueryStyle::SpaceDelimited => Some(' '),
                     oa::QueryStyle::PipeDelimited => Some('|'),
                     oa::QueryStyle::DeepObject => {
