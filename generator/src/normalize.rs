@@ -41,16 +41,34 @@ const ANNOTATIONS: [&str; 9] =
 /// Checks the version and rewrites `doc` in place.
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
     let root = doc.as_object_mut().ok_or_else(|| Error::document("the document is not a mapping"))?;
-    check_version(root)?;
+    check_version(root, diags)?;
     let v31 = root.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
     root.insert("openapi".into(), Value::String("3.0.3".into()));
     for key in ["paths", "components", "servers", "tags", "security", "webhooks"] {
         drop_null(root, key, "", diags);
     }
     servers(root, diags);
-    if !root.contains_key("info") {
+    if !root.get("info").is_some_and(Value::is_object) {
         diags.warn("", "the document has no `info`; using an empty title and version");
         root.insert("info".into(), json!({"title": "", "version": ""}));
+    }
+    if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        for key in ["title", "version"] {
+            match info.get(key) {
+                Some(Value::String(_)) => {}
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => {
+                    let text = v.to_string();
+                    info.insert(key.into(), Value::String(text));
+                }
+                _ => {
+                    diags.warn(
+                        pointer_push("/info", key),
+                        format!("`info` must have a `{key}` (a string); read as empty"),
+                    );
+                    info.insert(key.into(), Value::String(String::new()));
+                }
+            }
+        }
     }
     let paths = root.entry("paths").or_insert_with(|| json!({}));
     if let Some(paths) = paths.as_object_mut() {
@@ -73,7 +91,12 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> 
     Ok(())
 }
 
-fn check_version(root: &Map<String, Value>) -> Result<(), Error> {
+fn check_version(root: &mut Map<String, Value>, diags: &mut Diagnostics) -> Result<(), Error> {
+    // `openapi: 3.0` unquoted is a YAML number.
+    if let Some(n) = root.get("openapi").and_then(Value::as_f64).filter(|n| *n == 3.0 || *n == 3.1) {
+        diags.warn("/openapi", "the version must be a string (`'3.0.3'`); the number is read as that version");
+        root.insert("openapi".into(), Value::String(format!("{n:.1}")));
+    }
     if let Some(swagger) = root.get("swagger") {
         return Err(Error::at(
             "/swagger",
@@ -142,11 +165,42 @@ fn path_item(item: &mut Value, ptr: &str, v31: bool, diags: &mut Diagnostics) ->
 fn parameter_list(holder: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
     if let Some(list) = holder.get_mut("parameters").and_then(Value::as_array_mut) {
         let here = pointer_push(ptr, "parameters");
+        let mut keep = Vec::with_capacity(list.len());
         for (i, p) in list.iter_mut().enumerate() {
-            parameter(p, &pointer_push(&here, &i.to_string()), diags)?;
+            let p_ptr = pointer_push(&here, &i.to_string());
+            keep.push(usable_parameter(p, &p_ptr, diags));
+            parameter(p, &p_ptr, diags)?;
         }
+        let mut keep = keep.into_iter();
+        list.retain(|_| keep.next().unwrap_or(true));
     }
     Ok(())
+}
+
+/// A parameter `openapiv3` can read: a `$ref`, or a `name` and an `in` the specification
+/// knows. Others (Swagger's `in: body`, a nameless entry) are dropped with a warning.
+fn usable_parameter(p: &Value, ptr: &str, diags: &mut Diagnostics) -> bool {
+    let Some(obj) = p.as_object() else {
+        diags.warn(ptr, "a parameter must be an object; ignored");
+        return false;
+    };
+    if obj.contains_key("$ref") {
+        return true;
+    }
+    let place = obj.get("in").and_then(Value::as_str);
+    if !matches!(place, Some("query" | "header" | "path" | "cookie")) {
+        let shown = place.map_or_else(|| "missing".to_owned(), |p| format!("`{p}`"));
+        diags.warn(
+            ptr,
+            format!("a parameter's `in` must be query, header, path or cookie ({shown} here; a request body goes in `requestBody`); the parameter is ignored"),
+        );
+        return false;
+    }
+    if !obj.get("name").is_some_and(Value::is_string) {
+        diags.warn(ptr, "a parameter must have a `name` (a string); ignored");
+        return false;
+    }
+    true
 }
 
 /// A parameter or a header: a `schema` or a `content` map.
@@ -209,6 +263,18 @@ fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Re
     let Value::Object(obj) = v else { return Ok(()) };
     for key in ["properties", "required", "enum", "allOf", "anyOf", "oneOf", "items", "discriminator"] {
         drop_null(obj, key, ptr, diags);
+    }
+    // `required: true` on a property (a Swagger habit) is not a list of names.
+    if obj
+        .get("required")
+        .is_some_and(|r| !r.is_array() || r.as_array().is_some_and(|a| a.iter().any(|n| !n.is_string())))
+    {
+        diags.warn(pointer_push(ptr, "required"), "`required` in a schema must be a list of property names; ignored");
+        obj.remove("required");
+    }
+    if obj.get("enum").is_some_and(|e| !e.is_array()) {
+        diags.warn(pointer_push(ptr, "enum"), "`enum` must be a list; ignored");
+        obj.remove("enum");
     }
     discriminator(obj, ptr, diags);
     integer_bounds(obj, ptr, diags);
