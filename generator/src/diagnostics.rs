@@ -17,6 +17,10 @@ pub enum Location {
     Text { line: usize, column: usize },
     /// The input as a whole (an empty file, a wrong top-level version).
     Document,
+    /// A JSON pointer into another file the spec refers to (by its path from the spec's folder).
+    File { file: String, pointer: String },
+    /// Not the input's fault: a bug in the generator, met while doing what this says.
+    Internal { doing: String },
 }
 
 impl fmt::Display for Location {
@@ -26,6 +30,8 @@ impl fmt::Display for Location {
             Location::Pointer(p) => write!(f, "#{p}"),
             Location::Text { line, column } => write!(f, "line {line}, column {column}"),
             Location::Document => f.write_str("document"),
+            Location::File { file, pointer } => write!(f, "{file}#{pointer}"),
+            Location::Internal { doing } => write!(f, "internal error (a bug in the generator) while {doing}"),
         }
     }
 }
@@ -44,6 +50,16 @@ impl Error {
 
     pub fn document(message: impl Into<String>) -> Self {
         Error { location: Location::Document, message: message.into() }
+    }
+
+    /// A bug in the generator rather than a fault of the spec.
+    pub fn internal(doing: impl Into<String>, message: impl Into<String>) -> Self {
+        Error { location: Location::Internal { doing: doing.into() }, message: message.into() }
+    }
+
+    /// Is this a bug in the generator (not a spec it cannot read)?
+    pub fn is_internal(&self) -> bool {
+        matches!(self.location, Location::Internal { .. })
     }
 }
 

@@ -19,7 +19,7 @@ pub fn parse(text: &str) -> Result<Value, Error> {
             message: format!("not valid JSON: {e}"),
         });
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let yaml: serde_yaml::Value = crate::yaml::from_str(text).map_err(|e| {
         let location = match e.location() {
             Some(l) => Location::Text { line: l.line(), column: l.column() },
             None => Location::Document,

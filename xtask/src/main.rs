@@ -10,10 +10,12 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
         regenerate generated-client/ from spec/websets.yaml (--check: only compare, exit 1 on drift)
-  cargo xtask codegen [--check] --spec FILE --out DIR [--name CRATE] [--api-key-env VAR]
-        generate a standalone client crate for any OpenAPI 3.0/3.1 spec
-  cargo xtask check-specs
-        generate a crate from every fixture and every Exa spec in ../shared, and clippy and test each
+  cargo xtask codegen [--check] --spec FILE --out DIR [--name CRATE] [--api-key-env VAR] [--allow-ref-root DIR]
+        generate a standalone client crate for any OpenAPI 3.0/3.1 spec (`$ref`s to other files are read
+        from the spec's folder tree only, unless --allow-ref-root names a wider folder)
+  cargo xtask check-specs [--corpus none|ci|all]
+        generate a crate from every fixture, every Exa spec and (a fixed subset of, or all) the corpus
+        documents in ../shared, and clippy and test each
   cargo xtask bench [--smoke]
         generator and generated code against progenitor and a hand-written baseline; writes BENCHMARKS.md
   cargo xtask fuzz [--minutes N]
@@ -23,7 +25,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
-        Some("check-specs") if args.len() == 1 => xtask::check_specs::run(),
+        Some("check-specs") => xtask::check_specs::run(&args[1..]),
         Some("fuzz") => xtask::fuzz::fuzz(&args[1..]),
         Some("bench") => xtask::bench::bench(&args[1..]),
         Some("-h" | "--help") | None => {
@@ -47,10 +49,11 @@ struct CodegenArgs {
     out: Option<PathBuf>,
     name: Option<String>,
     api_key_env: Option<String>,
+    ref_root: Option<PathBuf>,
 }
 
 fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
-    let mut parsed = CodegenArgs { check: false, spec: None, out: None, name: None, api_key_env: None };
+    let mut parsed = CodegenArgs { check: false, spec: None, out: None, name: None, api_key_env: None, ref_root: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
@@ -60,6 +63,7 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
             "--out" => parsed.out = Some(value("--out")?.into()),
             "--name" => parsed.name = Some(value("--name")?),
             "--api-key-env" => parsed.api_key_env = Some(value("--api-key-env")?),
+            "--allow-ref-root" => parsed.ref_root = Some(value("--allow-ref-root")?.into()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -88,19 +92,29 @@ fn codegen(args: &[String]) -> Result<(), String> {
             if let Some(env) = &args.api_key_env {
                 command.push_str(&format!(" --api-key-env {env}"));
             }
+            if let Some(root) = &args.ref_root {
+                command.push_str(&format!(" --allow-ref-root {}", root.display()));
+            }
             let options = Options {
                 crate_name: name,
                 crate_version: "0.1.0".into(),
                 api_key_env: args.api_key_env.clone(),
                 regenerate_command: command,
                 layout: Layout::Standalone,
+                ref_root: args.ref_root.clone(),
             };
             (spec.clone(), out.clone(), options)
         }
         _ => (root.join(REPO_SPEC), root.join(REPO_CRATE_DIR), repo_options()),
     };
-    let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    let output = generator::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let output = generator::generate_file(&spec, &options).map_err(|e| {
+        if e.is_internal() {
+            // Not the spec's fault: a different exit status from a refused spec.
+            eprintln!("error: {}: {e}", spec.display());
+            std::process::exit(xtask::EXIT_INTERNAL);
+        }
+        format!("{}: {e}", spec.display())
+    })?;
     for w in &output.warnings {
         eprintln!("{}: {w}", spec.display());
     }
