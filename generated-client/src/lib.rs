@@ -11,14 +11,10 @@
 //! ```no_run
 //! # async fn example() -> Result<(), exa_websets::Error> {
 //! use exa_websets::Client;
-
 //!
 //! let client = Client::from_env()?;
-
 //! let response = client.monitors_runs_list("MONITOR").send().await?;
-
 //! println!("{:?} (request id {:?})", *response, response.request_id());
-
 //! # Ok(())
 //! # }
 //! ```

@@ -2,6 +2,7 @@
 
 //! Request and response bodies, as the spec describes them.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(clippy::type_complexity)]
 
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -55,7 +55,10 @@ fn space_items(text: &str) -> String {
         let Some(next) = lines.get(i + 1) else { break };
         let (t, n) = (line.trim_start(), next.trim_start());
         let same_level = indent_of(line) == indent_of(next);
-        let closes = t == "}" || t == "};" || (t.ends_with(';') && !t.starts_with("use ") && indent_of(line) == 0);
+        // A comment ending in `;` (`&gt;` in a doc comment) closes nothing.
+        let closes = t == "}"
+            || t == "};"
+            || (t.ends_with(';') && !t.starts_with("use ") && !t.starts_with("//") && indent_of(line) == 0);
         let continues = n.starts_with('}') || n.starts_with(')') || n.starts_with('.') || n.starts_with("else");
         let ends_use_block = t.starts_with("use ") && !n.starts_with("use ") && same_level;
         let ends_inner_docs =
@@ -96,6 +99,12 @@ fn inside_expression(lines: &[&str], i: usize) -> bool {
 mod tests {
     use super::*;
     use quote::quote;
+
+    #[test]
+    fn doc_lines_ending_in_a_semicolon_are_not_items() {
+        let text = "/// a &lt;b&gt;\n/// c\npub struct A;\npub struct B;\n";
+        assert_eq!(space_items(text), "/// a &lt;b&gt;\n/// c\npub struct A;\n\npub struct B;\n");
+    }
 
     #[test]
     fn files_start_with_the_header() {

@@ -163,11 +163,15 @@ fn lib_module(api: &Api, crate_ident: &str) -> TokenStream {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
     });
+    // A spec with no operations (only models) leaves the client's plumbing unused.
+    let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code, unused_imports)]));
     quote! {
         #(#crate_doc)*
 
+        #unused
         pub mod client;
         pub mod error;
+        #unused
         pub mod operations;
         pub mod types;
 

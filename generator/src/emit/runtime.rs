@@ -157,7 +157,7 @@ pub fn client_part(s: &RuntimeSettings<'_>, index: usize) -> TokenStream {
         }
     });
     // Kept when no operation decodes a body, so that `DecodeError` stays in use.
-    let unused = (!(s.uses_json || s.uses_text || s.uses_bytes)).then(|| quote!(#[allow(dead_code)]));
+    let unused = (!(s.uses_json || s.uses_text)).then(|| quote!(#[allow(dead_code)]));
     let decode_error = {
         quote! {
                 #unused

@@ -81,6 +81,8 @@ pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
     };
     quote! {
         //! Request and response bodies, as the spec describes them.
+        // Field types nest as deep as the spec's schemas do (`Option<Option<Vec<Option<...>>>>`).
+        #![allow(clippy::type_complexity)]
         #serde_use
     }
 }
@@ -274,14 +276,25 @@ fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
         .collect();
     match &u.tag {
         Some(tag) => {
-            let arms = u.variants.iter().filter(|v| !v.tag_values.is_empty()).map(|v| {
+            let arms: Vec<TokenStream> = u.variants.iter().filter(|v| !v.tag_values.is_empty()).map(|v| {
                 let vname = ident(&v.name);
                 let values = &v.tag_values;
                 let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
                 quote! {
                     Some(#(#values)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
                 }
-            });
+            }).collect();
+            // No variant has a tag value the spec names: every value is kept as sent.
+            let choose = if arms.is_empty() {
+                quote!(Ok(Self::#fallback(value)))
+            } else {
+                quote! {
+                    match value.get(#tag).and_then(serde_json::Value::as_str) {
+                        #(#arms)*
+                        _ => Ok(Self::#fallback(value)),
+                    }
+                }
+            };
             let tag_doc = own(&format!("The variant is chosen by the `{tag}` property."));
             quote! {
                 #docs
@@ -299,10 +312,7 @@ fn union(name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = serde_json::Value::deserialize(deserializer)?;
-                        match value.get(#tag).and_then(serde_json::Value::as_str) {
-                            #(#arms)*
-                            _ => Ok(Self::#fallback(value)),
-                        }
+                        #choose
                     }
                 }
             }
