@@ -367,16 +367,17 @@ fn discriminator(obj: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostic
             let name = name.clone();
             obj.insert("discriminator".into(), json!({ "propertyName": name }));
         }
-        Some(Value::Object(d)) if d.get("propertyName").is_some_and(Value::is_string) => {
-            if d.get("mapping")
-                .is_some_and(|m| !m.is_object() || m.as_object().is_some_and(|m| m.values().any(|v| !v.is_string())))
-            {
-                diags.warn(pointer_push(&here, "mapping"), "`mapping` must map names to strings; ignored");
-                if let Some(Value::Object(d)) = obj.get_mut("discriminator") {
-                    d.remove("mapping");
-                }
+        Some(Value::Object(d))
+            if d.get("propertyName").is_some_and(Value::is_string)
+                && d.get("mapping")
+                    .is_some_and(|m| m.as_object().is_none_or(|m| m.values().any(|v| !v.is_string()))) =>
+        {
+            diags.warn(pointer_push(&here, "mapping"), "`mapping` must map names to strings; ignored");
+            if let Some(Value::Object(d)) = obj.get_mut("discriminator") {
+                d.remove("mapping");
             }
         }
+        Some(Value::Object(d)) if d.get("propertyName").is_some_and(Value::is_string) => {}
         Some(_) => {
             diags.warn(&here, "`discriminator` must be an object with a string `propertyName`; ignored");
             obj.remove("discriminator");
