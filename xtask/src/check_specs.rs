@@ -1,9 +1,19 @@
 //! `cargo xtask check-specs`: every spec we claim to read must give a crate that builds.
 //!
-//! Generates a standalone crate from each fixture spec and each of Exa's published specs
-//! (in the shared material), runs `cargo clippy --all-targets -D warnings` and `cargo doc`
-//! (warnings denied) on each, runs the hand-written tests in `xtask/spec-tests/` for the
-//! specs that have one, and prints a table.
+//! Generates a standalone crate from each fixture spec, each of Exa's published specs and the
+//! vendor documents of the shared corpus (`../shared/specs/corpus/`), runs
+//! `cargo clippy --all-targets -D warnings` and `cargo doc` (warnings denied) on each, runs the
+//! hand-written tests in `xtask/spec-tests/` for the specs that have one, and prints a table.
+//!
+//! Corpus documents: `--corpus ci` (the default, what CI runs) takes a fixed, representative
+//! subset that keeps the run short; `--corpus all` takes every one (large vendor specs take
+//! minutes each on two cores); `--corpus none` skips them. A corpus document the generator
+//! refuses is listed with its message; it is a failure unless it is in [`INVALID`], the
+//! documents the OpenAPI specification does not allow. A crash (a bug in the generator) or a
+//! crate that does not pass is always a failure.
+//!
+//! All crates build in one target directory with the workspace's lock file, so dependencies
+//! are compiled once.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,6 +22,57 @@ use generator::{Layout, Options};
 
 use crate::{exa_specs, repo_root, shared_dir};
 
+/// Corpus documents (file names) that the OpenAPI specification does not allow. The generator
+/// may refuse them (it accepts each with warnings today); the table lists them either way.
+const INVALID: [&str; 5] = [
+    // 3.0 operations without `responses`.
+    "fromParameter.yaml",
+    "issue_3248.yaml",
+    // `discriminator` written as a string.
+    "type_alias.yaml",
+    // `components: {headers: }` (null).
+    "test_regex.yaml",
+    // Server variable `enum` of numbers.
+    "petstore-with-fake-endpoints-models-for-testing-with-http-signature.yaml",
+];
+
+/// The corpus documents CI checks: every kind of failure the corpus once showed (non-ASCII
+/// text, missing `responses`, joined query lists of non-strings, string discriminators, null
+/// sections, numeric server variables, unsupported security schemes), 3.0 and 3.1, small to
+/// mid-size, from several vendors and tools. Sized to add a few minutes to CI on two cores.
+const CI_SUBSET: [&str; 16] = [
+    "geodatasource.com_1.0_openapi.yaml",
+    "pdfgeneratorapi.com_3.1.1_openapi.yaml",
+    "tomtom.com_maps_1.0.0_openapi.yaml",
+    "vonage.com_account_1.11.8_openapi.yaml",
+    "amazonaws.com_AWSMigrationHub_2017-05-31_openapi.yaml",
+    "bbci.co.uk_1.0_openapi.yaml",
+    "datumbox.com_1.0_openapi.yaml",
+    "fromParameter.yaml",
+    "issue_5436.yml",
+    "type_alias.yaml",
+    "test_regex.yaml",
+    "petstore-with-object-as-parameter.yaml",
+    "petstore-with-fake-endpoints-models-for-testing-with-http-signature.yaml",
+    "oneOfDiscriminator.yaml",
+    "schema-with-special-characters.yaml",
+    "allOf_composition.yaml",
+];
+
+/// Which corpus documents to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corpus {
+    None,
+    Ci,
+    All,
+}
+
+struct Input {
+    name: String,
+    spec: PathBuf,
+    corpus: bool,
+}
+
 struct Row {
     spec: String,
     operations: usize,
@@ -19,27 +80,83 @@ struct Row {
     lines: usize,
     warnings: usize,
     result: String,
+    seconds: u64,
 }
 
-fn inputs(root: &Path) -> Vec<(String, PathBuf)> {
+fn parse_args(args: &[String]) -> Result<Corpus, String> {
+    match args {
+        [] => Ok(Corpus::Ci),
+        [flag, value] if flag == "--corpus" => match value.as_str() {
+            "none" => Ok(Corpus::None),
+            "ci" => Ok(Corpus::Ci),
+            "all" => Ok(Corpus::All),
+            other => Err(format!("--corpus takes none, ci or all, not `{other}`")),
+        },
+        _ => Err(format!(
+            "unknown arguments `{}`; usage: cargo xtask check-specs [--corpus none|ci|all]",
+            args.join(" ")
+        )),
+    }
+}
+
+/// Corpus documents in `shared`, sorted by folder and name.
+pub fn corpus_specs(shared: &Path) -> Vec<PathBuf> {
+    let mut specs = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(shared.join("specs/corpus")) else { return specs };
+    for dir in dirs.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()) {
+        if let Ok(files) = std::fs::read_dir(&dir) {
+            specs.extend(
+                files
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")),
+            );
+        }
+    }
+    specs.sort();
+    specs
+}
+
+fn inputs(root: &Path, corpus: Corpus) -> Vec<Input> {
     let mut inputs = Vec::new();
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures"))
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect())
         .unwrap_or_default();
     fixtures.sort();
     for f in fixtures {
-        inputs.push((format!("fixture-{}", stem(&f)), f));
+        inputs.push(Input { name: format!("fixture-{}", stem(&f)), spec: f, corpus: false });
     }
     if let Some(shared) = shared_dir() {
         for spec in exa_specs(&shared) {
-            inputs.push((format!("exa-websets-{}", stem(&spec)), spec));
+            inputs.push(Input { name: format!("exa-websets-{}", stem(&spec)), spec, corpus: false });
+        }
+        for spec in corpus_specs(&shared) {
+            let chosen = match corpus {
+                Corpus::None => false,
+                Corpus::Ci => CI_SUBSET.contains(&file_name(&spec)),
+                Corpus::All => true,
+            };
+            if chosen {
+                inputs.push(Input { name: corpus_crate_name(&spec), spec, corpus: true });
+            }
         }
     }
     inputs
 }
 
+/// A crate name for a corpus document: `corpus-` and its file stem, cleaned and shortened.
+fn corpus_crate_name(spec: &Path) -> String {
+    let cleaned: String =
+        stem(spec).chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let short: String = cleaned.chars().take(48).collect();
+    format!("corpus-{}", short.trim_matches('-'))
+}
+
 fn stem(p: &Path) -> String {
     p.file_stem().and_then(|s| s.to_str()).unwrap_or("spec").to_owned()
+}
+
+fn file_name(p: &Path) -> &str {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("?")
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
@@ -57,29 +174,53 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
-pub fn run() -> Result<(), String> {
+pub fn run(args: &[String]) -> Result<(), String> {
+    let corpus = parse_args(args)?;
     let root = repo_root();
     let work = root.join("target/spec-check");
     let target = root.join("target");
     let mut rows = Vec::new();
     let mut failures = Vec::new();
-    for (name, spec) in inputs(&root) {
-        let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    for input in inputs(&root, corpus) {
+        let Input { name, spec, corpus } = input;
+        let started = std::time::Instant::now();
         let options = Options {
             crate_name: name.clone(),
             crate_version: "0.1.0".into(),
             api_key_env: None,
             regenerate_command: "cargo xtask check-specs".into(),
             layout: Layout::Standalone,
+            ref_root: None,
         };
-        let output = generator::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let output = match generator::generate_file(&spec, &options) {
+            Ok(output) => output,
+            Err(e) if corpus && !e.is_internal() => {
+                let invalid = INVALID.contains(&file_name(&spec));
+                eprintln!("==> {name}: refused: {e}");
+                if !invalid {
+                    failures.push(format!("{}: refused a document the specification allows: {e}", spec.display()));
+                }
+                let kind = if invalid { "refused (invalid document)" } else { "FAILED: refused" };
+                rows.push(Row {
+                    spec: file_name(&spec).to_owned(),
+                    operations: 0,
+                    types: 0,
+                    lines: 0,
+                    warnings: 0,
+                    result: format!("{kind}: {}", e.to_string().replace('|', "\\|")),
+                    seconds: started.elapsed().as_secs(),
+                });
+                continue;
+            }
+            Err(e) => return Err(format!("{}: {e}", spec.display())),
+        };
         let dir = work.join(&name);
         generator::drift::write(&dir, &output.files).map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
         // The workspace's lock file pins the versions already built, so nothing is resolved
         // or compiled anew for each crate.
         let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
         let test = root.join("xtask/spec-tests").join(format!("{}.rs", stem(&spec)));
-        let has_test = test.is_file();
+        let has_test = !corpus && test.is_file();
         if has_test {
             std::fs::create_dir_all(dir.join("tests/support")).map_err(|e| e.to_string())?;
             std::fs::copy(&test, dir.join("tests/spec.rs")).map_err(|e| e.to_string())?;
@@ -104,22 +245,58 @@ pub fn run() -> Result<(), String> {
             "FAILED".to_owned()
         });
         rows.push(Row {
-            spec: spec.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_owned(),
+            spec: file_name(&spec).to_owned(),
             operations: output.operations,
             types: output.types,
             lines,
             warnings: output.warnings.len(),
             result,
+            seconds: started.elapsed().as_secs(),
         });
     }
-    println!("\n| spec | operations | types | generated lines | warnings | result |");
-    println!("|---|---:|---:|---:|---:|---|");
+    println!("\n| spec | operations | types | generated lines | warnings | result | seconds |");
+    println!("|---|---:|---:|---:|---:|---|---:|");
     for r in &rows {
-        println!("| {} | {} | {} | {} | {} | {} |", r.spec, r.operations, r.types, r.lines, r.warnings, r.result);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.spec, r.operations, r.types, r.lines, r.warnings, r.result, r.seconds
+        );
     }
     if failures.is_empty() {
         Ok(())
     } else {
         Err(failures.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_choose_the_corpus() {
+        assert_eq!(parse_args(&[]).unwrap(), Corpus::Ci);
+        assert_eq!(parse_args(&["--corpus".into(), "all".into()]).unwrap(), Corpus::All);
+        assert_eq!(parse_args(&["--corpus".into(), "none".into()]).unwrap(), Corpus::None);
+        assert!(parse_args(&["--corpus".into(), "some".into()]).is_err());
+        assert!(parse_args(&["--fast".into()]).is_err());
+    }
+
+    #[test]
+    fn the_ci_subset_and_invalid_list_name_corpus_documents() {
+        let Some(shared) = shared_dir() else { return };
+        let names: Vec<String> = corpus_specs(&shared).iter().map(|p| file_name(p).to_owned()).collect();
+        for listed in CI_SUBSET.iter().chain(INVALID.iter()) {
+            assert!(names.iter().any(|n| n == listed), "{listed} is not in the corpus");
+        }
+        assert!(names.len() >= 50, "{names:?}");
+    }
+
+    #[test]
+    fn corpus_crate_names_are_valid() {
+        let name =
+            corpus_crate_name(Path::new("x/petstore-with-fake-endpoints-models-for-testing-with-http-signature.yaml"));
+        assert!(name.len() <= 64 && name.starts_with("corpus-") && !name.ends_with('-'), "{name}");
+        assert_eq!(corpus_crate_name(Path::new("bunq.com_1.0_openapi.yaml")), "corpus-bunq-com-1-0-openapi");
     }
 }
