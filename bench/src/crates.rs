@@ -57,6 +57,7 @@ pub fn ours(work: &Path, text: &str) -> Result<Crate, String> {
         api_key_env: None,
         regenerate_command: "cargo xtask bench".into(),
         layout: generator::Layout::Standalone,
+        ref_root: None,
     };
     let out = generator::generate(text, &options).map_err(|e| e.to_string())?;
     let files: Vec<(PathBuf, String)> = out.files.into_iter().map(|f| (f.path, f.contents)).collect();

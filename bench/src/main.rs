@@ -34,6 +34,7 @@ fn options() -> generator::Options {
         api_key_env: None,
         regenerate_command: "bench".into(),
         layout: generator::Layout::Standalone,
+        ref_root: None,
     }
 }
 

@@ -13,6 +13,10 @@ fuzz_target!(|data: &[u8]| {
         api_key_env: None,
         regenerate_command: "fuzz".into(),
         layout: Layout::Standalone,
+        ref_root: None,
     };
-    let _ = generate(text, &options);
+    // `generate` turns a panic into an internal error; for the fuzzer that is a crash.
+    if let Err(e) = generate(text, &options) {
+        assert!(!e.is_internal(), "{e}");
+    }
 });

@@ -30,7 +30,8 @@ pub mod types;
 pub use client::{ApiResponse, Client, ClientBuilder, Redirects, RetryPolicy};
 pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
 
-/// What the spec says about reaching the API: the server is `https://api.exa.ai/websets/`; the API key is sent in the header `x-api-key`; it is read from `EXA_API_KEY` when none is given.
+/// What the spec says about reaching the API: the server is `https://api.exa.ai/websets/`; the
+/// API key is sent in the header `x-api-key`; it is read from `EXA_API_KEY` when none is given.
 pub const API: client::ApiInfo = client::ApiInfo {
     default_base_url: Some("https://api.exa.ai/websets/"),
     auth: Some(client::AuthScheme::Header("x-api-key")),

@@ -10,9 +10,12 @@ use crate::client::{ApiResponse, Client, Request};
 use crate::error::Error;
 use crate::types;
 
-/// Request builder for `GET /v0/monitors/{monitor}/runs`, made by [`Client::monitors_runs_list`].
+/// Request builder for `GET /v0/monitors/{monitor}/runs`, made by
+/// [`Client::monitors_runs_list`].
 ///
-/// [`send`](Self::send) gives [`ListMonitorRunsResponse`](crate::types::ListMonitorRunsResponse), with the response's status and headers.
+/// [`send`](Self::send) gives
+/// [`ListMonitorRunsResponse`](crate::types::ListMonitorRunsResponse), with the response's
+/// status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MonitorsRunsList {

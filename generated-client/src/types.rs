@@ -2,6 +2,7 @@
 
 //! Request and response bodies, as the spec describes them.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![allow(clippy::type_complexity)]
 
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -262,7 +263,8 @@ pub struct ListMonitorRunsResponse {
 
 #[allow(clippy::wrong_self_convention)]
 impl ListMonitorRunsResponse {
-    /// A [`ListMonitorRunsResponse`] with the fields it requires; set the others with the methods below.
+    /// A [`ListMonitorRunsResponse`] with the fields it requires; set the others with the methods
+    /// below.
     pub fn new(
         data: impl Into<Vec<MonitorRun>>,
         has_more: impl Into<bool>,

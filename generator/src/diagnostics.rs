@@ -47,9 +47,17 @@ pub fn readable_pointer(pointer: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
     /// Line, 1-based.
-    pub line: usize,
+    pub line: u32,
     /// Column in characters, 1-based.
-    pub column: usize,
+    pub column: u32,
+}
+
+impl Position {
+    /// A position from counts that fit any text the generator reads (larger ones saturate).
+    pub fn new(line: usize, column: usize) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Position { line: narrow(line), column: narrow(column) }
+    }
 }
 
 /// Where in the input a diagnostic points. Any part may be unknown.
@@ -73,7 +81,7 @@ impl Location {
 
     /// A place in the text, by 1-based line and column.
     pub fn text(line: usize, column: usize) -> Self {
-        Location { position: Some(Position { line, column }), ..Location::default() }
+        Location { position: Some(Position::new(line, column)), ..Location::default() }
     }
 
     /// The input as a whole (an empty file, a wrong top-level value).
@@ -122,22 +130,25 @@ pub struct Error {
     /// Warnings found before the error stopped the work. They are often its cause (a misspelt
     /// keyword that left a required field missing), so they are worth showing with it.
     pub warnings: Vec<Warning>,
+    /// A bug in the generator rather than a fault of the spec; `message` says what it was
+    /// doing.
+    pub internal: bool,
 }
 
 impl Error {
     /// An error about the place at JSON pointer `pointer`.
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { location: Location::pointer(pointer), message: message.into(), warnings: Vec::new() }
+        Error { location: Location::pointer(pointer), message: message.into(), warnings: Vec::new(), internal: false }
     }
 
     /// An error about the input as a whole.
     pub fn document(message: impl Into<String>) -> Self {
-        Error { location: Location::document(), message: message.into(), warnings: Vec::new() }
+        Error { location: Location::document(), message: message.into(), warnings: Vec::new(), internal: false }
     }
 
     /// An error at a line and column of the text.
     pub fn at_text(line: usize, column: usize, message: impl Into<String>) -> Self {
-        Error { location: Location::text(line, column), message: message.into(), warnings: Vec::new() }
+        Error { location: Location::text(line, column), message: message.into(), warnings: Vec::new(), internal: false }
     }
 
     /// This error, naming `file` when its location names no file yet.
@@ -145,11 +156,30 @@ impl Error {
         self.location = self.location.or_file(file);
         self
     }
+
+    /// A bug in the generator rather than a fault of the spec, met while doing `doing`.
+    pub fn internal(doing: impl Into<String>, message: impl Into<String>) -> Self {
+        Error {
+            location: Location::document(),
+            message: format!("while {}: {}", doing.into(), message.into()),
+            warnings: Vec::new(),
+            internal: true,
+        }
+    }
+
+    /// Is this a bug in the generator (not a spec it cannot read)?
+    pub fn is_internal(&self) -> bool {
+        self.internal
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)
+        if self.internal {
+            write!(f, "internal error (a bug in the generator) {}", self.message)
+        } else {
+            write!(f, "{}: {}", self.location, self.message)
+        }
     }
 }
 

@@ -3,14 +3,18 @@
 //! The stages, each a module that can be used and tested alone:
 //!
 //! 1. [`load`](mod@load): YAML or JSON text to a JSON value tree.
-//!    [`validate`](mod@validate) then checks it as written: typos, unknown types and locations.
+//!    [`validate`](mod@validate) then checks it as written: typos, unknown types and locations;
+//!    [`resolve`](mod@resolve) makes every `$ref` (to any place in the document, or to other
+//!    files next to it) a reference to an entry of `components`.
 //! 2. [`normalize`](mod@normalize): OpenAPI 3.1 spellings rewritten into the 3.0 shape `openapiv3` reads.
 //! 3. [`model`](mod@model): the `openapiv3` document lowered to an intermediate model of operations
 //!    and types, with every Rust name decided.
 //! 4. [`emit`](mod@emit): the model as `quote!` token streams.
 //! 5. [`format`](mod@format): tokens parsed as `syn::File` and printed with `prettyplease`.
 //!
-//! [`generate`] runs them all.
+//! [`generate_file`] runs them all on a spec file, [`generate`] on text (no other files read).
+//! A panic anywhere in them is caught and returned as an [`Error`] that
+//! [says](Error::is_internal) it is a bug in the generator.
 
 pub mod diagnostics;
 pub mod drift;
@@ -20,9 +24,12 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod normalize;
+pub mod resolve;
 pub mod validate;
+mod yaml;
 
-use std::path::PathBuf;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 
 pub use diagnostics::{Error, Location, Warning};
 pub use emit::Layout;
@@ -39,6 +46,9 @@ pub struct Options {
     /// The command that regenerates the files, named in their `@generated` header.
     pub regenerate_command: String,
     pub layout: Layout,
+    /// The folder whose files a spec's `$ref`s may read ([`generate_file`] only). `None`: the
+    /// spec's own folder tree, so that `$ref: ../../secrets.yaml` is refused.
+    pub ref_root: Option<PathBuf>,
 }
 
 /// A generated file, its path relative to the crate root.
@@ -88,12 +98,18 @@ pub fn check_env_name(name: &str) -> Result<(), Error> {
 /// way (see [`diagnostics::Severity`]). Every warning and the error, if any, carry the line and
 /// column of their place in `spec_text` as well as its JSON pointer.
 pub fn model_of(spec_text: &str) -> Result<(model::Api, Vec<Warning>), Error> {
+    model_of_source(spec_text, resolve::Source::Text)
+}
+
+/// [`model_of`] for text read from `source`, whose `$ref`s to other files are followed.
+pub fn model_of_source(spec_text: &str, source: resolve::Source<'_>) -> Result<(model::Api, Vec<Warning>), Error> {
     let mut diags = diagnostics::Diagnostics::default();
-    let result = model_stages(spec_text, &mut diags);
+    let result = model_stages(spec_text, source, &mut diags);
     // The index is built only when there is something to place.
     let mut positions: Option<load::Positions> = None;
     let mut place = |location: &mut Location| {
-        if location.position.is_some() {
+        // A place in another file of a multi-file spec is named by that file and pointer.
+        if location.position.is_some() || location.file.is_some() {
             return;
         }
         let index = positions.get_or_insert_with(|| load::Positions::of_text(spec_text));
@@ -122,9 +138,14 @@ pub fn model_of(spec_text: &str) -> Result<(model::Api, Vec<Warning>), Error> {
     }
 }
 
-fn model_stages(spec_text: &str, diags: &mut diagnostics::Diagnostics) -> Result<model::Api, Error> {
+fn model_stages(
+    spec_text: &str,
+    source: resolve::Source<'_>,
+    diags: &mut diagnostics::Diagnostics,
+) -> Result<model::Api, Error> {
     let mut doc = load::parse(spec_text)?;
     validate::validate(&doc, diags)?;
+    resolve::resolve(&mut doc, source)?;
     normalize::normalize(&mut doc, diags)?;
     let spec: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&doc) {
         Ok(spec) => spec,
@@ -195,16 +216,47 @@ fn narrow(doc: &serde_json::Value, mut pointer: String, mut message: String) -> 
 
 /// Runs every stage: spec text in, crate files out.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
+    generate_from(spec_text, resolve::Source::Text, options)
+}
+
+/// Runs every stage on the spec file at `path`, following `$ref`s to other files inside its
+/// folder tree (or [`Options::ref_root`]).
+pub fn generate_file(path: &Path, options: &Options) -> Result<Output, Error> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::document(format!("cannot read {}: {e}", path.display())))?;
+    generate_from(&text, resolve::Source::File { path, root: options.ref_root.as_deref() }, options)
+}
+
+/// Runs `f`, turning a panic into an internal error that says what was being done.
+fn guard<T>(doing: &str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(internal(doing, payload.as_ref())))
+}
+
+fn internal(doing: &str, payload: &(dyn std::any::Any + Send)) -> Error {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned());
+    Error::internal(doing, format!("{what}; please report this with the spec that caused it"))
+}
+
+fn generate_from(spec_text: &str, source: resolve::Source<'_>, options: &Options) -> Result<Output, Error> {
     check_crate_name(&options.crate_name)?;
     let api_key_env = match &options.api_key_env {
         Some(env) => env.clone(),
         None => format!("{}_API_KEY", heck::ToShoutySnakeCase::to_shouty_snake_case(options.crate_name.as_str())),
     };
     check_env_name(&api_key_env)?;
-    let (api, diagnostics) = model_of(spec_text)?;
-    let (notes, warnings) = diagnostics.into_iter().partition(|w| w.severity == diagnostics::Severity::Note);
+    let (api, found) = guard("reading the spec", || model_of_source(spec_text, source))?;
+    guard("writing the crate", || write_crate(&api, found, options, &api_key_env))
+}
+
+/// Stages 4 and 5 for a model.
+fn write_crate(api: &model::Api, found: Vec<Warning>, options: &Options, api_key_env: &str) -> Result<Output, Error> {
+    let (notes, warnings) = found.into_iter().partition(|w| w.severity == diagnostics::Severity::Note);
     let crate_ident = options.crate_name.replace('-', "_");
-    let settings = emit::EmitSettings { api_key_env: &api_key_env, crate_ident: &crate_ident };
+    let settings = emit::EmitSettings { api_key_env, crate_ident: &crate_ident };
     let rust_header = format::header(&options.regenerate_command, "//");
     let mut files = vec![GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
@@ -217,7 +269,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
             event_streams: api.has_event_streams(),
         }),
     }];
-    for (file, contents) in format_files(&emit::Emitter::new(&api, &settings), &rust_header)? {
+    for (file, contents) in format_files(&emit::Emitter::new(api, &settings), &rust_header)? {
         files.push(GeneratedFile { path: PathBuf::from(format!("src/{}", file.name())), contents });
     }
     for runtime in emit::runtime_files(api.has_event_streams()) {
@@ -248,4 +300,24 @@ fn format_files(emitter: &emit::Emitter<'_>, header: &str) -> Result<Vec<(emit::
             Ok((file, format::finish(&parts, header)))
         })
         .collect()
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_internal_errors_that_say_what_was_being_done() {
+        let e = guard("writing part 3 of src/types.rs", || -> Result<(), Error> {
+            panic!("byte index 11 is not a char boundary")
+        })
+        .unwrap_err();
+        assert!(e.is_internal());
+        let text = e.to_string();
+        assert!(text.contains("bug in the generator") && text.contains("part 3 of src/types.rs"), "{text}");
+        assert!(text.contains("char boundary"), "{text}");
+        let e = guard("x", || -> Result<(), Error> { std::panic::panic_any(7_u8) }).unwrap_err();
+        assert!(e.is_internal());
+        assert!(!Error::document("bad spec").is_internal());
+        assert_eq!(guard("x", || Ok(3)), Ok(3));
+    }
 }

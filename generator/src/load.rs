@@ -32,12 +32,12 @@ pub fn parse(text: &str) -> Result<Value, Error> {
         return serde_json::from_str(text)
             .map_err(|e| Error::at_text(e.line(), e.column(), format!("not valid JSON: {e}")));
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let yaml: serde_yaml::Value = crate::yaml::from_str(text).map_err(|e| {
         let location = match e.location() {
             Some(l) => Location::text(l.line(), l.column()),
             None => Location::document(),
         };
-        Error { location, message: format!("not valid YAML: {e}"), warnings: Vec::new() }
+        Error { location, message: format!("not valid YAML: {e}"), warnings: Vec::new(), internal: false }
     })?;
     let value = yaml_to_json(yaml, "")?;
     if !value.is_object() {

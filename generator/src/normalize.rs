@@ -18,6 +18,13 @@
 //!
 //! Only places that hold schemas are rewritten; example values and extensions are data and
 //! are left alone.
+//!
+//! It also accepts, with a warning, what the specification does not allow but vendors
+//! publish and the widely used tools read: an operation without `responses` (allowed in 3.1),
+//! a response without `description`, `discriminator` written as a string, an empty (null)
+//! section, non-string server variables, integer bounds beyond 64 bits. Security schemes the
+//! client cannot apply itself are rewritten or dropped with a warning saying how to configure
+//! them through the client builder.
 
 use serde_json::{json, Map, Value};
 
@@ -35,19 +42,47 @@ const ANNOTATIONS: [&str; 9] =
 /// Checks the version and rewrites `doc` in place.
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
     let root = doc.as_object_mut().ok_or_else(|| Error::document("the document is not a mapping"))?;
-    check_version(root)?;
+    check_version(root, diags)?;
+    let v31 = root.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
     root.insert("openapi".into(), Value::String("3.0.3".into()));
-    if !root.contains_key("info") {
+    for key in ["paths", "components", "servers", "tags", "security", "webhooks"] {
+        drop_null(root, key, "", diags);
+    }
+    servers(root, diags);
+    if !root.get("info").is_some_and(Value::is_object) {
         diags.warn("", "the document has no `info`; using an empty title and version");
         root.insert("info".into(), json!({"title": "", "version": ""}));
+    }
+    if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        for key in ["title", "version"] {
+            match info.get(key) {
+                Some(Value::String(_)) => {}
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => {
+                    let text = v.to_string();
+                    info.insert(key.into(), Value::String(text));
+                }
+                _ => {
+                    diags.warn(
+                        pointer_push("/info", key),
+                        format!("`info` must have a `{key}` (a string); read as empty"),
+                    );
+                    info.insert(key.into(), Value::String(String::new()));
+                }
+            }
+        }
     }
     let paths = root.entry("paths").or_insert_with(|| json!({}));
     if let Some(paths) = paths.as_object_mut() {
         for (path, item) in paths.iter_mut() {
-            path_item(item, &pointer_push("/paths", path), diags)?;
+            path_item(item, &pointer_push("/paths", path), v31, diags)?;
         }
     }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        let keys: Vec<String> = components.keys().cloned().collect();
+        for key in keys {
+            drop_null(components, &key, "/components", diags);
+        }
+        security_schemes(components, diags);
         for_each_entry(components, "schemas", "/components", |v, p| schema(v, p, 0, diags))?;
         for_each_entry(components, "parameters", "/components", |v, p| parameter(v, p, diags))?;
         for_each_entry(components, "requestBodies", "/components", |v, p| content_holder(v, p, diags))?;
@@ -57,7 +92,12 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> 
     Ok(())
 }
 
-fn check_version(root: &Map<String, Value>) -> Result<(), Error> {
+fn check_version(root: &mut Map<String, Value>, diags: &mut Diagnostics) -> Result<(), Error> {
+    // `openapi: 3.0` unquoted is a YAML number.
+    if let Some(n) = root.get("openapi").and_then(Value::as_f64).filter(|n| *n == 3.0 || *n == 3.1) {
+        diags.warn("/openapi", "the version must be a string (`'3.0.3'`); the number is read as that version");
+        root.insert("openapi".into(), Value::String(format!("{n:.1}")));
+    }
     if let Some(swagger) = root.get("swagger") {
         return Err(Error::at(
             "/swagger",
@@ -93,12 +133,27 @@ fn for_each_entry(
     Ok(())
 }
 
-fn path_item(item: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
+fn path_item(item: &mut Value, ptr: &str, v31: bool, diags: &mut Diagnostics) -> Result<(), Error> {
     let Some(item) = item.as_object_mut() else { return Ok(()) };
+    drop_null(item, "parameters", ptr, diags);
     parameter_list(item, ptr, diags)?;
     for method in HTTP_METHODS {
         let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
         let op_ptr = pointer_push(ptr, method);
+        for key in ["parameters", "tags", "security", "callbacks", "servers", "requestBody"] {
+            drop_null(op, key, &op_ptr, diags);
+        }
+        if op.get("responses").is_none_or(Value::is_null) {
+            // 3.1 made `responses` optional; 3.0 requires it, but tools read it as "none".
+            if !v31 {
+                diags.warn(
+                    &op_ptr,
+                    "the operation has no `responses`, which OpenAPI 3.0 requires (3.1 does not); \
+                     read as describing none, so its result is `()`",
+                );
+            }
+            op.insert("responses".into(), json!({}));
+        }
         parameter_list(op, &op_ptr, diags)?;
         if let Some(body) = op.get_mut("requestBody") {
             content_holder(body, &pointer_push(&op_ptr, "requestBody"), diags)?;
@@ -111,11 +166,42 @@ fn path_item(item: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(),
 fn parameter_list(holder: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
     if let Some(list) = holder.get_mut("parameters").and_then(Value::as_array_mut) {
         let here = pointer_push(ptr, "parameters");
+        let mut keep = Vec::with_capacity(list.len());
         for (i, p) in list.iter_mut().enumerate() {
-            parameter(p, &pointer_push(&here, &i.to_string()), diags)?;
+            let p_ptr = pointer_push(&here, &i.to_string());
+            keep.push(usable_parameter(p, &p_ptr, diags));
+            parameter(p, &p_ptr, diags)?;
         }
+        let mut keep = keep.into_iter();
+        list.retain(|_| keep.next().unwrap_or(true));
     }
     Ok(())
+}
+
+/// A parameter `openapiv3` can read: a `$ref`, or a `name` and an `in` the specification
+/// knows. Others (Swagger's `in: body`, a nameless entry) are dropped with a warning.
+fn usable_parameter(p: &Value, ptr: &str, diags: &mut Diagnostics) -> bool {
+    let Some(obj) = p.as_object() else {
+        diags.warn(ptr, "a parameter must be an object; ignored");
+        return false;
+    };
+    if obj.contains_key("$ref") {
+        return true;
+    }
+    let place = obj.get("in").and_then(Value::as_str);
+    if !matches!(place, Some("query" | "header" | "path" | "cookie")) {
+        let shown = place.map_or_else(|| "missing".to_owned(), |p| format!("`{p}`"));
+        diags.warn(
+            ptr,
+            format!("a parameter's `in` must be query, header, path or cookie ({shown} here; a request body goes in `requestBody`); the parameter is ignored"),
+        );
+        return false;
+    }
+    if !obj.get("name").is_some_and(Value::is_string) {
+        diags.warn(ptr, "a parameter must have a `name` (a string); ignored");
+        return false;
+    }
+    true
 }
 
 /// A parameter or a header: a `schema` or a `content` map.
@@ -130,6 +216,13 @@ fn parameter(p: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(), Er
 
 fn response(r: &mut Value, ptr: &str, diags: &mut Diagnostics) -> Result<(), Error> {
     if let Some(obj) = r.as_object_mut() {
+        if !obj.contains_key("$ref") && !obj.get("description").is_some_and(Value::is_string) {
+            diags.warn(ptr, "a response must have a `description` (a string); read as an empty one");
+            obj.insert("description".into(), Value::String(String::new()));
+        }
+        for key in ["headers", "content", "links"] {
+            drop_null(obj, key, ptr, diags);
+        }
         for_each_entry(obj, "headers", ptr, |v, p| parameter(v, p, diags))?;
     }
     content_holder(r, ptr, diags)
@@ -168,7 +261,25 @@ fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Re
             return Err(Error::at(ptr, format!("expected a schema object, found {}", kind_of(other))));
         }
     }
-    let obj = v.as_object_mut().expect("checked above");
+    let Value::Object(obj) = v else { return Ok(()) };
+    for key in ["properties", "required", "enum", "allOf", "anyOf", "oneOf", "items", "discriminator"] {
+        drop_null(obj, key, ptr, diags);
+    }
+    // `required: true` on a property (a Swagger habit) is not a list of names; `validate` has
+    // warned about that already, a list with other things than names is warned about here.
+    let required = obj.get("required");
+    if required.is_some_and(|r| r.as_array().is_some_and(|a| a.iter().any(|n| !n.is_string()))) {
+        diags.warn(pointer_push(ptr, "required"), "`required` in a schema must be a list of property names; ignored");
+    }
+    if required.is_some_and(|r| !r.is_array() || r.as_array().is_some_and(|a| a.iter().any(|n| !n.is_string()))) {
+        obj.remove("required");
+    }
+    if obj.get("enum").is_some_and(|e| !e.is_array()) {
+        diags.warn(pointer_push(ptr, "enum"), "`enum` must be a list; ignored");
+        obj.remove("enum");
+    }
+    discriminator(obj, ptr, diags);
+    integer_bounds(obj, ptr, diags);
 
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
         let here = pointer_push(ptr, key);
@@ -232,6 +343,182 @@ fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Re
     null_alternatives(obj);
     ref_siblings(obj, ptr, diags);
     Ok(())
+}
+
+/// Removes `key` when its value is null (`headers:` with nothing after it), which the
+/// specification does not allow for any keyword here, with a warning.
+fn drop_null(obj: &mut Map<String, Value>, key: &str, ptr: &str, diags: &mut Diagnostics) {
+    if obj.get(key).is_some_and(Value::is_null) {
+        obj.remove(key);
+        diags.warn(
+            pointer_push(ptr, key),
+            format!("`{key}` is empty (null), which the specification does not allow; read as absent"),
+        );
+    }
+}
+
+/// `discriminator: petType` (a string) for `discriminator: {propertyName: petType}`.
+fn discriminator(obj: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) {
+    let here = pointer_push(ptr, "discriminator");
+    match obj.get("discriminator") {
+        Some(Value::String(name)) => {
+            diags.warn(
+                &here,
+                format!("`discriminator` must be an object with `propertyName`; read as `{{propertyName: {name}}}`"),
+            );
+            let name = name.clone();
+            obj.insert("discriminator".into(), json!({ "propertyName": name }));
+        }
+        Some(Value::Object(d))
+            if d.get("propertyName").is_some_and(Value::is_string)
+                && d.get("mapping")
+                    .is_some_and(|m| m.as_object().is_none_or(|m| m.values().any(|v| !v.is_string()))) =>
+        {
+            diags.warn(pointer_push(&here, "mapping"), "`mapping` must map names to strings; ignored");
+            if let Some(Value::Object(d)) = obj.get_mut("discriminator") {
+                d.remove("mapping");
+            }
+        }
+        Some(Value::Object(d)) if d.get("propertyName").is_some_and(Value::is_string) => {}
+        Some(_) => {
+            diags.warn(&here, "`discriminator` must be an object with a string `propertyName`; ignored");
+            obj.remove("discriminator");
+        }
+        None => {}
+    }
+}
+
+/// Keywords whose value must be a non-negative integer (`openapiv3` reads them as `usize`).
+const COUNTS: [&str; 6] = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
+
+/// Integer-schema bounds and counts that do not fit the 64-bit integers `openapiv3` reads
+/// (`minimum: -9223372036854776000`) are dropped with a warning: they limit values, they do not
+/// decide the generated type. Integral floats (`maximum: 10.0`) are read as integers.
+fn integer_bounds(obj: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) {
+    let integer = obj.get("type").and_then(Value::as_str) == Some("integer");
+    let bounds: &[&str] = if integer { &["minimum", "maximum", "multipleOf"] } else { &[] };
+    for key in bounds.iter().chain(COUNTS.iter()) {
+        let Some(Value::Number(n)) = obj.get(*key) else { continue };
+        let signed = !COUNTS.contains(key);
+        let fits = if signed { n.is_i64() || n.is_u64() && n.as_i64().is_some() } else { n.is_u64() };
+        if fits {
+            continue;
+        }
+        let f = n.as_f64().unwrap_or(f64::NAN);
+        let integral = f.fract() == 0.0 && f.abs() < 9.0e15 && (signed || f >= 0.0);
+        if integral {
+            obj.insert((*key).to_owned(), json!(f as i64));
+        } else {
+            diags.warn(
+                pointer_push(ptr, key),
+                format!("`{key}: {n}` is not a 64-bit {}; ignored", if signed { "integer" } else { "count" }),
+            );
+            obj.remove(*key);
+        }
+    }
+}
+
+/// Server variables must be strings; numbers (`port: {default: 8080}`) are read as text.
+fn servers(root: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(Value::Array(list)) = root.get_mut("servers") else { return };
+    for (i, server) in list.iter_mut().enumerate() {
+        let Some(vars) = server.get_mut("variables").and_then(Value::as_object_mut) else { continue };
+        for (name, var) in vars.iter_mut() {
+            let here = pointer_push(&format!("/servers/{i}/variables"), name);
+            let Some(var) = var.as_object_mut() else { continue };
+            let mut changed = false;
+            if let Some(d) = var.get_mut("default") {
+                changed |= stringify(d);
+            }
+            if let Some(Value::Array(values)) = var.get_mut("enum") {
+                for v in values.iter_mut() {
+                    changed |= stringify(v);
+                }
+            }
+            if !var.get("default").is_some_and(Value::is_string) {
+                var.insert("default".into(), Value::String(String::new()));
+                diags.warn(&here, "a server variable needs a `default`; read as empty");
+            }
+            if changed {
+                diags.warn(&here, "server variable values must be strings; numbers and booleans are read as text");
+            }
+        }
+    }
+}
+
+fn stringify(v: &mut Value) -> bool {
+    match v {
+        Value::Number(n) => *v = Value::String(n.to_string()),
+        Value::Bool(b) => *v = Value::String(b.to_string()),
+        _ => return false,
+    }
+    true
+}
+
+/// Security schemes the client cannot apply itself. OAuth2 and OpenID Connect become a bearer
+/// token the caller obtains and supplies; mutual TLS and unknown kinds are dropped; each with
+/// a warning that says how to configure it through the client builder.
+fn security_schemes(components: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") else { return };
+    let mut drop = Vec::new();
+    for (name, scheme) in schemes.iter_mut() {
+        let ptr = pointer_push("/components/securitySchemes", name);
+        let Some(obj) = scheme.as_object_mut() else {
+            diags.warn(&ptr, "a security scheme must be an object; ignored");
+            drop.push(name.clone());
+            continue;
+        };
+        if obj.contains_key("$ref") {
+            continue;
+        }
+        let kind = obj.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let field = |k: &str| obj.get(k).is_some_and(Value::is_string);
+        match kind.as_str() {
+            "apiKey"
+                if field("name")
+                    && matches!(obj.get("in").and_then(Value::as_str), Some("header" | "query" | "cookie")) => {}
+            "http" if field("scheme") => {}
+            "oauth2" | "openIdConnect" => {
+                diags.warn(
+                    &ptr,
+                    format!(
+                        "the client does not run {} flows itself; it sends `Authorization: Bearer <token>` with a \
+                         token you obtain and give to `Client::builder().api_key(token)` (or the API key \
+                         environment variable)",
+                        if kind == "oauth2" { "OAuth2" } else { "OpenID Connect" }
+                    ),
+                );
+                let description = obj.get("description").cloned();
+                let mut bearer = json!({"type": "http", "scheme": "bearer", "x-openapi-rust-gen-from": kind});
+                if let (Some(d), Some(b)) = (description.filter(Value::is_string), bearer.as_object_mut()) {
+                    b.insert("description".into(), d);
+                }
+                *scheme = bearer;
+            }
+            "mutualTLS" => {
+                diags.warn(
+                    &ptr,
+                    "mutual TLS is not applied by the client; build a `reqwest::Client` with your certificate \
+                     (`reqwest::ClientBuilder::identity`) and give it to `Client::builder().http_client(...)`",
+                );
+                drop.push(name.clone());
+            }
+            _ => {
+                diags.warn(
+                    &ptr,
+                    format!(
+                        "security scheme of type `{kind}` is unknown or lacks fields the specification requires; \
+                         it is not applied: configure it on a `reqwest::Client` given to \
+                         `Client::builder().http_client(...)`"
+                    ),
+                );
+                drop.push(name.clone());
+            }
+        }
+    }
+    for name in drop {
+        schemes.shift_remove(&name);
+    }
 }
 
 fn kind_of(v: &Value) -> &'static str {

@@ -17,6 +17,9 @@ use crate::diagnostics::{pointer_push, Diagnostics, Error};
 use crate::model::HttpMethod;
 
 /// Schemas nested deeper than this are left to the later stages, which refuse them.
+/// Parameter locations of Swagger 2.0 that OpenAPI 3 replaced by request bodies.
+const SWAGGER_LOCATIONS: [&str; 2] = ["body", "formData"];
+
 /// Keywords whose value is one schema.
 const SINGLE_SUBSCHEMAS: [&str; 12] = [
     "items",
@@ -347,6 +350,9 @@ impl Validator<'_> {
         if known.contains(&"in") {
             match obj.get("in") {
                 Some(Value::String(s)) if PARAMETER_LOCATIONS.contains(&s.as_str()) => {}
+                // Swagger 2.0's locations, left in specs converted by hand: not a typo, so
+                // `normalize` reads the document on and warns that the parameter is left out.
+                Some(Value::String(s)) if SWAGGER_LOCATIONS.contains(&s.as_str()) => return Ok(()),
                 Some(Value::String(s)) => {
                     return Err(Error::at(
                         pointer_push(ptr, "in"),
@@ -373,7 +379,8 @@ impl Validator<'_> {
                         format!("a parameter's `name` must be a string, not {}", describe(other)),
                     ))
                 }
-                None => return Err(Error::at(ptr, "the parameter has no `name`")),
+                // `normalize` leaves a nameless parameter out with a warning.
+                None => {}
             }
         }
         for key in ["required", "deprecated", "allowEmptyValue", "explode", "allowReserved"] {
@@ -435,18 +442,16 @@ impl Validator<'_> {
         for key in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"] {
             Self::flag(obj, ptr, key)?;
         }
-        match obj.get("required") {
-            None | Some(Value::Array(_)) => {}
-            Some(other) => {
-                return Err(Error::at(
-                    pointer_push(ptr, "required"),
-                    format!(
-                        "a schema's `required` is the list of its required property names, not {}; to make a \
-                         property required, list its name in `required` of the object that holds it",
-                        describe(other)
-                    ),
-                ))
-            }
+        if let Some(other) = obj.get("required").filter(|r| !r.is_array()) {
+            // Read on, as the widely used tools do: `normalize` drops it.
+            self.diags.warn(
+                pointer_push(ptr, "required"),
+                format!(
+                    "a schema's `required` is the list of its required property names, not {}; it is ignored \
+                     (to make a property required, list its name in `required` of the object that holds it)",
+                    describe(other)
+                ),
+            );
         }
         self.subschemas(obj, ptr, depth)
     }
@@ -572,8 +577,12 @@ mod tests {
         let (r, w) = p(json!({"name": "q", "in": "query", "requird": true}));
         assert!(r.is_ok());
         assert!(w[0].contains("#/paths/\"/a\"/get/parameters/1/requird") && w[0].contains("\"required\""), "{w:?}");
-        let (r, _) = p(json!({"in": "query"}));
-        assert!(r.unwrap_err().message.contains("no `name`"));
+        // Left to `normalize`, which leaves these parameters out with a warning.
+        for tolerated in
+            [json!({"in": "query"}), json!({"name": "b", "in": "body"}), json!({"name": "f", "in": "formData"})]
+        {
+            assert!(p(tolerated).0.is_ok());
+        }
         let (r, _) = p(json!({"$ref": "#/components/parameters/P"}));
         assert!(r.is_ok());
     }
@@ -604,10 +613,12 @@ mod tests {
 
     #[test]
     fn schema_required_must_be_a_list() {
-        let (r, _) = check(json!({"components": {"schemas": {"A": {"properties": {"b": {"required": true}}}}}}));
-        let e = r.unwrap_err();
-        assert_eq!(e.location.pointer.as_deref(), Some("/components/schemas/A/properties/b/required"));
-        assert!(e.message.contains("list its name"), "{e}");
+        let (r, w) = check(json!({"components": {"schemas": {"A": {"properties": {"b": {"required": true}}}}}}));
+        assert!(r.is_ok());
+        assert!(
+            w[0].contains("#/components/schemas/A/properties/b/required") && w[0].contains("list its name"),
+            "{w:?}"
+        );
     }
 
     #[test]

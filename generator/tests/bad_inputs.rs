@@ -11,6 +11,7 @@ fn options() -> Options {
         api_key_env: None,
         regenerate_command: "test".into(),
         layout: Layout::Standalone,
+        ref_root: None,
     }
 }
 
@@ -59,10 +60,15 @@ fn wrong_versions_say_what_they_are() {
 fn bad_references_name_their_place() {
     let e = error_of(&spec("{}", "{A: {type: object, properties: {b: {$ref: '#/components/schemas/Nope'}}}}"));
     assert_eq!(e.location.pointer.as_deref(), Some("/components/schemas/A/properties/b"), "{e}");
+    // Text has no folder to read other files from.
     let e = error_of(&spec("{}", "{A: {$ref: 'other.yaml#/components/schemas/A'}}"));
-    assert!(e.message.contains("outside this document"), "{e}");
+    assert_eq!(e.location.pointer.as_deref(), Some("/components/schemas/A"), "{e}");
+    assert!(e.message.contains("other.yaml") && e.message.contains("another file"), "{e}");
     let e = error_of(&spec("{}", "{A: {$ref: 'https://example.com/a.json'}}"));
-    assert!(e.message.contains("outside this document"), "{e}");
+    assert!(e.message.contains("is a URL") && e.message.contains("download"), "{e}");
+    let e = error_of(&spec("{}", "{A: {$ref: '#/components/schemas/B/properties/nope'}, B: {type: object}}"));
+    assert_eq!(e.location.pointer.as_deref(), Some("/components/schemas/A"), "{e}");
+    assert!(e.message.contains("has no `properties`"), "{e}");
     let e = error_of(&spec("{}", "{A: {$ref: '#/components/schemas/A'}}"));
     assert!(e.message.contains("only to itself"), "{e}");
 }

@@ -11,6 +11,7 @@ fn options() -> Options {
         api_key_env: None,
         regenerate_command: "test".into(),
         layout: Layout::Standalone,
+        ref_root: None,
     }
 }
 
@@ -26,7 +27,7 @@ fn output_of(text: &str) -> Output {
 }
 
 fn at(line: usize, column: usize) -> Option<Position> {
-    Some(Position { line, column })
+    Some(Position::new(line, column))
 }
 
 const SPEC: &str = "openapi: 3.1.0
@@ -101,27 +102,27 @@ fn json_specs_are_located_too() {
     let json = serde_json::to_string_pretty(&generator::load::parse(SPEC).unwrap()).unwrap();
     let e = error_of(&json.replace("\"query\"", "\"qeury\""));
     let line = json.lines().position(|l| l.contains("\"query\"")).unwrap() + 1;
-    assert_eq!(e.location.position.map(|p| p.line), Some(line), "{e}");
+    assert_eq!(e.location.position.map(|p| p.line), Some(u32::try_from(line).unwrap()), "{e}");
 }
 
 #[test]
 fn errors_from_reading_the_document_name_the_inner_place() {
-    // `openapiv3` hides the place inside a path item; the error still names the operation.
-    let e = error_of(&SPEC.replace(
-        "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}\n",
-        "",
-    ));
-    assert_eq!(e.location.pointer.as_deref(), Some("/paths/~1v0~1things~1{id}/get"), "{e}");
-    assert_eq!(e.location.position, at(5, 5));
-    assert!(e.message.contains("missing field `responses`"), "{e}");
-    let e = error_of(&SPEC.replace("      responses:", "      respones:"));
-    assert!(e.message.contains("missing field `responses`"), "{e}");
-    let w: Vec<String> = e.warnings.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        w,
-        ["warning: 15:7: #/paths/\"/v0/things/{id}\"/get/respones: unknown keyword `respones` in an operation; it \
-          is ignored (did you mean \"responses\"?)"],
-        "the warning that explains the error comes with it"
+    // `openapiv3` hides the place inside a path item; the error still names the field.
+    let e = error_of(&SPEC.replace("operationId: things-get", "operationId: [things, get]"));
+    assert_eq!(e.location.pointer.as_deref(), Some("/paths/~1v0~1things~1{id}/get/operationId"), "{e}");
+    assert_eq!(e.location.position, at(6, 7), "{e}");
+    assert!(e.message.contains("expected a string"), "{e}");
+    // A misspelt `responses` leaves the operation without any (which OpenAPI 3.1 allows): the
+    // typo is named where it is written, and the operation's result is `()`.
+    let out = output_of(&SPEC.replace("      responses:", "      respones:"));
+    let w: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.contains(
+            &"warning: 15:7: #/paths/\"/v0/things/{id}\"/get/respones: unknown keyword `respones` in an operation; it \
+              is ignored (did you mean \"responses\"?)"
+                .to_owned()
+        ),
+        "{w:?}"
     );
 }
 

@@ -14,6 +14,7 @@ fn options() -> Options {
         api_key_env: None,
         regenerate_command: "test".into(),
         layout: Layout::Standalone,
+        ref_root: None,
     }
 }
 
@@ -33,8 +34,30 @@ fn name() -> impl Strategy<Value = String> {
         Just("monitor.run.completed".to_owned()),
         Just("Unknown".to_owned()),
         Just("Option".to_owned()),
+        Just("“Pretty”".to_owned()),
+        Just("Certainty™".to_owned()),
+        Just("größe".to_owned()),
+        Just("日本語".to_owned()),
         "\\PC{0,6}",
     ]
+}
+
+/// Long text with words that end in multi-byte characters, as vendor descriptions have.
+fn description() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            "\\PC{1,14}",
+            "[a-z]{1,12}",
+            Just("“Pretty”".to_owned()),
+            Just("Certainty™".to_owned()),
+            Just("1”.".to_owned()),
+            Just("- ½".to_owned()),
+            Just("日本語のテキスト".to_owned()),
+            Just("\n".to_owned()),
+        ],
+        0..60,
+    )
+    .prop_map(|words| words.join(" "))
 }
 
 fn component_names() -> impl Strategy<Value = Vec<String>> {
@@ -55,6 +78,9 @@ fn leaf() -> impl Strategy<Value = Value> {
         prop::collection::vec(name(), 1..5).prop_map(|v| json!({"type": "string", "enum": v})),
         name().prop_map(|v| json!({"const": v})),
         (0..6usize).prop_map(|i| json!({"$ref": format!("#/components/schemas/c{i}")})),
+        // References to any place, which may or may not exist.
+        (0..6usize, prop_oneof![Just("items"), Just("properties/a"), Just("oneOf/0"), Just("additionalProperties")])
+            .prop_map(|(i, at)| json!({"$ref": format!("#/components/schemas/c{i}/{at}")})),
     ]
 }
 
@@ -80,7 +106,7 @@ fn schema() -> impl Strategy<Value = Value> {
             (prop::collection::vec(inner.clone(), 1..4), name())
                 .prop_map(|(v, tag)| json!({"oneOf": v, "discriminator": {"propertyName": tag}})),
             inner.clone().prop_map(|s| json!({"oneOf": [s, {"type": "null"}]})),
-            (inner, name()).prop_map(|(s, d)| {
+            (inner, description()).prop_map(|(s, d)| {
                 let mut s = s;
                 if let Some(o) = s.as_object_mut() {
                     o.insert("description".into(), Value::String(d));
@@ -104,10 +130,12 @@ fn operation() -> impl Strategy<Value = (String, String, Value)> {
         prop::option::of(schema()),
         schema(),
         prop_oneof![Just("application/json"), Just("text/plain"), Just("multipart/form-data")],
+        description(),
     )
-        .prop_map(|(segments, method, id, params, body, response, media)| {
+        .prop_map(|(segments, method, id, params, body, response, media, text)| {
             let path = format!("/{}", segments.iter().map(|s| format!("{{{s}}}")).collect::<Vec<_>>().join("/x/"));
             let mut op = json!({
+                "description": text,
                 "parameters": params,
                 "responses": {"200": {"description": "ok", "content": {media: {"schema": response}}}},
             });
@@ -158,7 +186,8 @@ proptest! {
         }
         match generate(&text, &options()) {
             Ok(out) => prop_assert!(out.files.iter().any(|f| f.path.ends_with("types.rs"))),
-            Err(e) => prop_assert!(!e.message.is_empty()),
+            // A panic is caught and returned as an internal error: none may happen.
+            Err(e) => prop_assert!(!e.message.is_empty() && !e.is_internal(), "{}", e),
         }
     }
 }
@@ -231,7 +260,9 @@ fn mutated_exa_specs_never_panic() {
                     }
                 }
             }
-            let _ = generate(&doc.to_string(), &options());
+            if let Err(e) = generate(&doc.to_string(), &options()) {
+                prop_assert!(!e.is_internal(), "{}", e);
+            }
             Ok(())
         })
         .unwrap();

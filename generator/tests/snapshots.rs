@@ -10,6 +10,7 @@ fn options() -> Options {
         api_key_env: None,
         regenerate_command: "cargo xtask codegen --spec FIXTURE --out DIR".into(),
         layout: Layout::Standalone,
+        ref_root: None,
     }
 }
 

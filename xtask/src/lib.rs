@@ -16,6 +16,8 @@ pub const REPO_SPEC: &str = "spec/websets.yaml";
 pub const REPO_CRATE_DIR: &str = "generated-client";
 pub const REPO_CRATE_NAME: &str = "exa-websets";
 pub const REPO_API_KEY_ENV: &str = "EXA_API_KEY";
+/// Exit status for a bug in the generator (1 is a spec it cannot read, or drift).
+pub const EXIT_INTERNAL: i32 = 70;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".."))
@@ -29,6 +31,7 @@ pub fn repo_options() -> Options {
         api_key_env: Some(REPO_API_KEY_ENV.into()),
         regenerate_command: "cargo xtask codegen".into(),
         layout: Layout::WorkspaceMember,
+        ref_root: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! `cargo xtask`: the project's command line. A thin shell over the `generator` library.
 //!
 //! Exit status: 0 on success; 1 when the spec has an error, `--check` finds drift, or writing
-//! would replace a hand-written file (or fails); 2 when the arguments are wrong.
+//! would replace a hand-written file (or fails); 2 when the arguments are wrong; 70 for an
+//! internal error (a bug in the generator, not a fault of the spec).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,11 +29,14 @@ enum Command {
     /// Generate a Rust client crate from an OpenAPI 3.0/3.1 spec (by default, regenerate
     /// generated-client/ from spec/websets.yaml).
     Codegen(CodegenArgs),
-    /// Generate a crate from every fixture and every Exa spec in ../shared, and clippy and test
-    /// each.
+    /// Generate a crate from every fixture, every Exa spec and (a fixed subset of, or all) the
+    /// corpus documents in ../shared, and clippy and test each.
     CheckSpecs {
         /// Only the specs whose crate name contains this (`fixture-unions`, `2025-06-03`).
         only: Option<String>,
+        /// Which corpus documents: `ci`, a fixed representative subset; `all`; or `none`.
+        #[arg(long, value_name = "none|ci|all", default_value = "ci")]
+        corpus: xtask::check_specs::Corpus,
     },
     /// Benchmark the generator and the generated code against progenitor and a hand-written
     /// baseline; writes BENCHMARKS.md.
@@ -77,6 +81,10 @@ struct CodegenArgs {
     /// SCREAMING_SNAKE_CASE plus `_API_KEY`.
     #[arg(long, value_name = "VAR", requires = "spec", value_parser = env_name)]
     api_key_env: Option<String>,
+    /// Let `$ref`s read files anywhere under this folder (by default, only under the spec's own
+    /// folder, so that `$ref: ../../secrets.yaml` is refused).
+    #[arg(long, value_name = "DIR", requires = "spec")]
+    allow_ref_root: Option<PathBuf>,
 }
 
 fn existing_file(arg: &str) -> Result<PathBuf, String> {
@@ -125,7 +133,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen(args) => codegen(&args),
-        Command::CheckSpecs { only } => xtask::check_specs::run(only.as_deref()).map_err(Failure::from),
+        Command::CheckSpecs { only, corpus } => xtask::check_specs::run(corpus, only.as_deref()).map_err(Failure::from),
         Command::Bench { smoke } => {
             let args: Vec<String> = if smoke { vec!["--smoke".into()] } else { Vec::new() };
             xtask::bench::bench(&args).map_err(Failure::from)
@@ -165,8 +173,13 @@ fn codegen(args: &CodegenArgs) -> Result<(), Failure> {
         None => repo_options(),
     };
     let show = |w: &Warning| eprintln!("{}", w.clone().or_file(&spec));
-    let output = generator::generate(&text, &options).map_err(|e| {
+    let output = generator::generate_file(&spec, &options).map_err(|e| {
         e.warnings.iter().filter(|w| args.verbose || w.severity == Severity::Warning).for_each(show);
+        if e.is_internal() {
+            // Not the spec's fault: a different exit status from a refused spec.
+            eprintln!("error: {}: {e}", spec.display());
+            std::process::exit(xtask::EXIT_INTERNAL);
+        }
         e.or_file(&spec).to_string()
     })?;
 
@@ -235,12 +248,16 @@ fn standalone_options(args: &CodegenArgs, spec: &Path, out: &Path, text: &str) -
     if let Some(env) = &args.api_key_env {
         command.push_str(&format!(" --api-key-env {env}"));
     }
+    if let Some(root) = &args.allow_ref_root {
+        command.push_str(&format!(" --allow-ref-root {}", root.display()));
+    }
     Options {
         crate_name: name,
         crate_version: "0.1.0".into(),
         api_key_env: args.api_key_env.clone(),
         regenerate_command: command,
         layout: Layout::Standalone,
+        ref_root: args.allow_ref_root.clone(),
     }
 }
 

@@ -23,9 +23,14 @@ pub fn doc_sections(sections: &[Option<String>]) -> TokenStream {
     lines(&parts.join("\n\n"))
 }
 
-/// Doc attributes for text this generator writes itself (already valid rustdoc).
+/// Doc attributes for text this generator writes itself (already valid rustdoc), its long
+/// lines wrapped as the spec's are.
 pub fn own(text: &str) -> TokenStream {
-    lines(text)
+    let mut wrapped = Vec::new();
+    for line in text.lines() {
+        wrap("", line, &mut wrapped);
+    }
+    lines(&wrapped.join("\n"))
 }
 
 fn lines(text: &str) -> TokenStream {
@@ -40,7 +45,10 @@ fn lines(text: &str) -> TokenStream {
 pub fn render(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
-    for raw in text.trim().replace("\r\n", "\n").replace('\t', "    ").lines() {
+    // Where the text of the list item being written starts, while inside one.
+    let mut item: Option<usize> = None;
+    // A bare carriage return may not appear in a doc comment: it ends a line, as in old Mac text.
+    for raw in text.trim().replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ").lines() {
         let trimmed = raw.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let fence = &trimmed[..3];
@@ -57,8 +65,30 @@ pub fn render(text: &str) -> String {
             out.push(raw.trim_end().to_owned());
             continue;
         }
-        // Four spaces would start an indented code block (a doctest).
-        let indent = (raw.len() - trimmed.len()).min(3);
+        let raw_indent = raw.len() - trimmed.len();
+        let first = trimmed.split(' ').next().unwrap_or_default();
+        // Four spaces would start an indented code block (a doctest), except under a list item.
+        let indent = if trimmed.is_empty() {
+            item = None;
+            0
+        } else if let Some(marker) = list_marker(trimmed) {
+            // One space after the marker (`1.   Get` as `1. Get`): the item's text then
+            // starts where its continuation lines are indented to.
+            let line = format!("{marker} {}", trimmed[marker.len()..].trim());
+            let indent = raw_indent.min(item.map_or(3, |i| i + 3));
+            item = Some(indent + width(marker) + 1);
+            wrap(&" ".repeat(indent), &escape_line(&line), &mut out);
+            continue;
+        } else if starts_a_block(first) {
+            item = None;
+            raw_indent.min(3)
+        } else if let Some(text_at) = item {
+            // A line that continues a list item is indented under its text: Markdown reads
+            // it so anyway, and a lazy continuation is a lint.
+            raw_indent.clamp(text_at, text_at + 3)
+        } else {
+            raw_indent.min(3)
+        };
         wrap(&" ".repeat(indent), &escape_line(trimmed.trim_end()), &mut out);
     }
     if in_fence {
@@ -76,24 +106,38 @@ fn starts_a_block(word: &str) -> bool {
         || word.starts_with('#')
         || word.starts_with("---")
         || word.starts_with("===")
-        || (word.len() > 1
-            && word[..word.len() - 1].chars().all(|c| c.is_ascii_digit())
-            && (word.ends_with('.') || word.ends_with(')')))
+        || word.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Width of text as a reader counts it: characters, not bytes.
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// The marker of a list item (`-`, `*`, `+`, `1.`, `2)`) that `line` starts with.
+fn list_marker(line: &str) -> Option<&str> {
+    let (first, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let bullet = matches!(first, "-" | "*" | "+");
+    let numbered = first
+        .strip_suffix(['.', ')'])
+        .is_some_and(|n| !n.is_empty() && n.len() <= 9 && n.chars().all(|c| c.is_ascii_digit()));
+    ((bullet || numbered) && !rest.trim().is_empty()).then_some(first)
 }
 
 /// Wraps one Markdown line at [`WIDTH`], indenting continuations of list items under their
 /// text, and never breaking where the next line would start a new block.
 fn wrap(indent: &str, line: &str, out: &mut Vec<String>) {
-    if line.len() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
+    if width(line) <= WIDTH || line.starts_with('|') || line.starts_with('#') {
         out.push(format!("{indent}{line}"));
         return;
     }
-    let marker = line.split(' ').next().filter(|w| starts_a_block(w) && !w.starts_with('#')).map_or(0, |m| m.len() + 1);
+    let marker =
+        line.split(' ').next().filter(|w| starts_a_block(w) && !w.starts_with('#')).map_or(0, |m| width(m) + 1);
     let continuation = format!("{indent}{}", " ".repeat(marker.min(4)));
     let mut current = String::from(indent);
     let mut current_len = 0;
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        if current_len > 0 && current_len + 1 + word.len() > WIDTH && !starts_a_block(word) {
+        if current_len > 0 && current_len + 1 + width(word) > WIDTH && !starts_a_block(word) {
             out.push(std::mem::replace(&mut current, continuation.clone()));
             current_len = 0;
         }
@@ -102,7 +146,7 @@ fn wrap(indent: &str, line: &str, out: &mut Vec<String>) {
             current_len += 1;
         }
         current.push_str(word);
-        current_len += word.len();
+        current_len += width(word);
     }
     out.push(current);
 }
@@ -184,5 +228,38 @@ mod tests {
         let item = format!("- {}", "word ".repeat(30).trim());
         let wrapped = render(&item);
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("  word")), "{wrapped}");
+    }
+
+    #[test]
+    fn list_item_continuations_are_indented_under_the_text() {
+        let text = "Intro\n* `now` returns nothing and\nthe latest position.\n* `0` returns all.\n\nAfter.";
+        assert_eq!(
+            render(text),
+            "Intro\n* `now` returns nothing and\n  the latest position.\n* `0` returns all.\n\nAfter."
+        );
+        let nested = "1. First\n   - Call this:\n   1. one\n   2. two\n10. Tenth\n![img](x)\n# Heading";
+        assert_eq!(
+            render(nested),
+            "1. First\n   - Call this:\n   1. one\n   2. two\n10. Tenth\n    !\\[img\\](x)\n# Heading"
+        );
+        assert_eq!(render("a\rb\r\nc"), "a\nb\nc");
+        let spaced = "0.  Open\n1.   Get this:\n\t- Call that\n      and more";
+        assert_eq!(render(spaced), "0. Open\n1. Get this:\n    - Call that\n      and more");
+    }
+
+    #[test]
+    fn wrapping_is_character_safe() {
+        // Words ending in multi-byte characters, at and around the wrap point, once panicked.
+        for word in ["“Pretty”", "Certainty™", "1”", "2™)", "日本語.", "é)", "🦀"] {
+            for n in 1..40 {
+                let line = format!("{} {}", "x".repeat(n), [word; 30].join(" "));
+                let wrapped = render(&line);
+                assert!(wrapped.lines().all(|l| l.chars().count() <= super::WIDTH), "{wrapped}");
+                assert_eq!(wrapped.split_whitespace().collect::<Vec<_>>(), line.split_whitespace().collect::<Vec<_>>());
+            }
+        }
+        assert!(super::starts_a_block("12."));
+        assert!(!super::starts_a_block("™."));
+        assert!(!super::starts_a_block("."));
     }
 }

@@ -210,12 +210,16 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
     });
+    // A spec with no operations (only models) leaves the client's plumbing unused.
+    let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code, unused_imports)]));
     quote! {
         #(#crate_doc)*
 
+        #unused
         pub mod client;
         pub mod decode;
         pub mod error;
+        #unused
         pub mod operations;
         pub mod paging;
         #sse

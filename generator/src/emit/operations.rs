@@ -137,10 +137,10 @@ fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, types: &
             quote!(#value.join(#separator))
         }
         TypeRef::Array(item) if is_scalar(item, types) => {
-            let items = place.reference();
+            // `value.iter()`, not `&value.iter()`: a leading `&` would borrow the joined text.
             let text = to_text(item, Place::Ref("item"), name, separator, types);
             let separator = separator.to_string();
-            quote!(#items.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
+            quote!(#value.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
         }
         TypeRef::String => quote!(#value.clone()),
         TypeRef::Named(n) if is_enum(types, *n) => quote!(#value.as_str().to_owned()),

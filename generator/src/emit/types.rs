@@ -79,6 +79,8 @@ pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
     };
     quote! {
         //! Request and response bodies, as the spec describes them.
+        // Field types nest as deep as the spec's schemas do (`Option<Option<Vec<Option<...>>>>`).
+        #![allow(clippy::type_complexity)]
         #serde_use
     }
 }
@@ -657,13 +659,29 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
     };
     match &u.tag {
         Some(tag) => {
-            let arms = u.variants.iter().filter(|v| !v.tag_values.is_empty()).map(|v| {
-                let values = &v.tag_values;
-                let wrap = wrap(v);
+            let arms: Vec<TokenStream> = u
+                .variants
+                .iter()
+                .filter(|v| !v.tag_values.is_empty())
+                .map(|v| {
+                    let values = &v.tag_values;
+                    let wrap = wrap(v);
+                    quote! {
+                        Some(#(#values)|*) => crate::decode::variant(&value).map(#wrap),
+                    }
+                })
+                .collect();
+            // No variant has a tag value the spec names: every value is kept as sent.
+            let choose = if arms.is_empty() {
+                quote!(Ok(Self::#fallback(value)))
+            } else {
                 quote! {
-                    Some(#(#values)|*) => crate::decode::variant(&value).map(#wrap),
+                    match value.get(#tag).and_then(serde_json::Value::as_str) {
+                        #(#arms)*
+                        _ => Ok(Self::#fallback(value)),
+                    }
                 }
-            });
+            };
             let tag_doc = own(&format!("The variant is chosen by the `{tag}` property."));
             // A variant whose type does not declare the tag property would be sent without
             // it: such unions write the tag themselves.
@@ -713,10 +731,7 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = serde_json::Value::deserialize(deserializer)?;
-                        match value.get(#tag).and_then(serde_json::Value::as_str) {
-                            #(#arms)*
-                            _ => Ok(Self::#fallback(value)),
-                        }
+                        #choose
                     }
                 }
             }

@@ -130,7 +130,7 @@ impl Indexer {
     }
 
     fn yaml(&mut self, text: &str) {
-        let at = |span: &Span| Position { line: span.start.line(), column: span.start.col() + 1 };
+        let at = |span: &Span| Position::new(span.start.line(), span.start.col() + 1);
         for event in Parser::new_from_str(text) {
             let Ok((event, span)) = event else { return };
             match event {
@@ -148,9 +148,9 @@ impl Indexer {
 
     fn json(&mut self, text: &str) {
         let mut chars = text.chars().peekable();
-        let (mut line, mut column) = (1, 1);
+        let (mut line, mut column): (usize, usize) = (1, 1);
         while let Some(c) = chars.next() {
-            let here = Position { line, column };
+            let here = Position::new(line, column);
             column += 1;
             match c {
                 '\n' => (line, column) = (line + 1, 1),
@@ -220,7 +220,7 @@ mod tests {
     use super::*;
 
     fn pos(line: usize, column: usize) -> Option<Position> {
-        Some(Position { line, column })
+        Some(Position::new(line, column))
     }
 
     const YAML: &str = "openapi: 3.1.0

@@ -200,32 +200,51 @@ impl Lower<'_> {
         Some(url)
     }
 
+    /// The scheme the client applies: the first API key or bearer scheme, else the first
+    /// OAuth2 or OpenID Connect one (normalize made those bearer schemes the caller supplies a
+    /// token for). Others are reported, with how to configure them instead.
     fn auth(&mut self) -> Option<Auth> {
         let schemes = &self.spec.components.as_ref()?.security_schemes;
-        let mut found = None;
+        let mut found: Option<(Auth, bool)> = None;
         for (key, scheme) in schemes {
             let ptr = pointer_push("/components/securitySchemes", key);
-            let auth = match scheme {
+            let (auth, delegated) = match scheme {
                 ReferenceOr::Item(oa::SecurityScheme::APIKey {
                     location: oa::APIKeyLocation::Header, name, ..
-                }) if is_http_token(name) => Some(Auth::ApiKeyHeader { header: name.clone() }),
+                }) if is_http_token(name) => (Some(Auth::ApiKeyHeader { header: name.clone() }), false),
                 ReferenceOr::Item(oa::SecurityScheme::APIKey { location: oa::APIKeyLocation::Query, name, .. }) => {
-                    Some(Auth::ApiKeyQuery { name: name.clone() })
+                    (Some(Auth::ApiKeyQuery { name: name.clone() }), false)
                 }
-                ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
-                    Some(Auth::Bearer)
+                ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, extensions, .. })
+                    if scheme.eq_ignore_ascii_case("bearer") =>
+                {
+                    (Some(Auth::Bearer), extensions.contains_key("x-openapi-rust-gen-from"))
                 }
-                _ => None,
+                ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. }) => {
+                    self.diags.warn(
+                        &ptr,
+                        format!(
+                            "HTTP `{scheme}` authentication is not applied by the client; give \
+                             `Client::builder().http_client(...)` a `reqwest::Client` whose default headers carry \
+                             the `Authorization` value"
+                        ),
+                    );
+                    continue;
+                }
+                _ => (None, false),
             };
             match (auth, &found) {
-                (Some(a), None) => found = Some(a),
+                (Some(a), None) => found = Some((a, delegated)),
+                (Some(a), Some((_, true))) if !delegated => found = Some((a, false)),
                 (Some(_), Some(_)) => self.diags.warn(ptr, "only the first supported security scheme is used"),
-                (None, _) => {
-                    self.diags.warn(ptr, "this kind of security scheme is not supported; the client does not send it")
-                }
+                (None, _) => self.diags.warn(
+                    ptr,
+                    "this kind of security scheme is not applied by the client; configure it on a \
+                     `reqwest::Client` given to `Client::builder().http_client(...)`",
+                ),
             }
         }
-        found
+        found.map(|(a, _)| a)
     }
 }
 
