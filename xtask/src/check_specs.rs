@@ -13,7 +13,7 @@
 //! Corpus documents: `--corpus ci` (the default, what CI runs) takes a fixed, representative
 //! subset that keeps the run short; `--corpus all` takes every one (large vendor specs take
 //! minutes each on two cores); `--corpus none` skips them. A corpus document the generator
-//! refuses is listed with its message; it is a failure unless it is in [`INVALID`], the
+//! refuses is listed with its message; it is a failure unless it is in `INVALID`, the
 //! documents the OpenAPI specification does not allow. A crash (a bug in the generator) or a
 //! crate that does not pass is always a failure.
 //!
