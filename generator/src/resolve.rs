@@ -642,111 +642,14 @@ fn resolve_rounds(doc: &mut Value, files: &mut Files) -> Result<(), Error> {
         // A component that is only a reference gives its name to what it refers to, so
         // aliases come first.
         sites.sort_by_key(|s| alias_key(doc, s).is_none());
+        let mut round = Round::default();
         let mut changed = None;
-        // Schemas to move into components, by where they are, with their new key.
-        let mut moves: BTreeMap<Vec<String>, String> = BTreeMap::new();
-        let mut taken: Vec<String> = Vec::new();
         for site in sites {
-            let written = files.as_written(&site.target).to_owned();
-            let location = origin(&site.pointer, &files.origins);
-            let fail = |why: String| Error {
-                location: location.clone(),
-                message: format!("`$ref: {written}` cannot be followed: {why}"),
-                warnings: Vec::new(),
-                internal: false,
-            };
-            if is_url(&site.target) {
-                return Err(fail(
-                    "it is a URL, and references are followed only within the document and to files next to it; \
-                     download the file and refer to the local copy"
-                        .into(),
-                ));
-            }
-            let Some(fragment) = site.target.strip_prefix('#') else {
-                // Only reachable for text given without a file: every file reference of a
-                // file-based spec was rewritten.
-                let id = files.file_id(site.target.split('#').next().unwrap_or_default(), None);
-                let why = match files.states.get(&id) {
-                    Some(FileState::Failed(why)) => why.clone(),
-                    _ => "it names another file".into(),
-                };
-                return Err(fail(why));
-            };
-            let Some(tokens) = pointer_tokens(fragment) else {
-                return Err(fail("the part after `#` is not a JSON pointer (it must start with `/`)".into()));
-            };
-            if tokens.len() == 3 && tokens[0] == "components" {
-                continue; // already what the later stages read
-            }
-            if tokens.is_empty() {
-                return Err(fail("it points to the whole document".into()));
-            }
-            let path = locate(doc, &tokens, files).map_err(fail)?;
-            if path.len() == 3 && path[0] == "components" {
-                set_ref(doc, &site.pointer, &format!("#{}", tokens_pointer(&path)));
+            if round.follow(doc, files, &site)? {
                 changed = Some(site.pointer.clone());
-                continue;
             }
-            let Some(target) = get_path(doc, &path) else { return Err(fail("it points to nothing".into())) };
-            if let Some(next) = pure_ref(target) {
-                let next = next.to_owned();
-                if next != site.target {
-                    set_ref(doc, &site.pointer, &next);
-                    changed = Some(site.pointer.clone());
-                    continue;
-                }
-                return Err(fail("it refers only to itself".into()));
-            }
-            if site.kind == Kind::Schema {
-                let key = match moves.get(&path) {
-                    Some(k) => k.clone(),
-                    None => {
-                        let key = match alias_key(doc, &site) {
-                            Some(alias) if !taken.contains(&alias) => alias,
-                            _ => free_key(doc, &name_from(&path), &taken),
-                        };
-                        taken.push(key.clone());
-                        moves.insert(path.clone(), key.clone());
-                        key
-                    }
-                };
-                set_ref(doc, &site.pointer, &format!("#{}", pointer_push("/components/schemas", &key)));
-                changed = Some(site.pointer.clone());
-                continue;
-            }
-            if !target.is_object() {
-                return Err(fail(format!(
-                    "it points to {}, where a {} was expected",
-                    describe(target),
-                    site.kind.noun()
-                )));
-            }
-            let mut copy = target.clone();
-            if let (Some(copy), Some(here)) = (
-                copy.as_object_mut(),
-                pointer_tokens(&site.pointer).and_then(|t| get_path(doc, &t)).and_then(Value::as_object),
-            ) {
-                for (k, v) in here {
-                    if k != "$ref" {
-                        copy.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-            if let Some(slot) = pointer_tokens(&site.pointer).and_then(|t| get_path_mut(doc, &t)) {
-                *slot = copy;
-                files.origins.push((site.pointer.clone(), tokens_pointer(&path)));
-            }
-            changed = Some(site.pointer.clone());
         }
-        // Deepest first, so that moving one schema does not move another's place.
-        let mut ordered: Vec<(Vec<String>, String)> = moves.into_iter().collect();
-        ordered.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        for (path, key) in ordered {
-            let reference = json!({ "$ref": format!("#{}", pointer_push("/components/schemas", &key)) });
-            let Some(slot) = get_path_mut(doc, &path) else { continue };
-            let schema = std::mem::replace(slot, reference);
-            schemas_section(doc).insert(key, schema);
-        }
+        round.move_schemas(doc);
         match changed {
             None => return Ok(()),
             Some(p) => last_changed = Some(p),
@@ -759,6 +662,130 @@ fn resolve_rounds(doc: &mut Value, files: &mut Files) -> Result<(), Error> {
         warnings: Vec::new(),
         internal: false,
     })
+}
+
+/// One pass over every `$ref`: what it decided to move into `components/schemas`.
+#[derive(Default)]
+struct Round {
+    /// Schemas to move into components, by where they are, with their new key.
+    moves: BTreeMap<Vec<String>, String>,
+    taken: Vec<String>,
+}
+
+impl Round {
+    /// Follows one `$ref` a step; whether the document changed.
+    fn follow(&mut self, doc: &mut Value, files: &mut Files, site: &Site) -> Result<bool, Error> {
+        let written = files.as_written(&site.target).to_owned();
+        let location = origin(&site.pointer, &files.origins);
+        let fail = |why: String| Error {
+            location: location.clone(),
+            message: format!("`$ref: {written}` cannot be followed: {why}"),
+            warnings: Vec::new(),
+            internal: false,
+        };
+        let path = match target_path(doc, files, site) {
+            Ok(None) => return Ok(false), // already what the later stages read
+            Ok(Some(path)) => path,
+            Err(why) => return Err(fail(why)),
+        };
+        if path.len() == 3 && path[0] == "components" {
+            set_ref(doc, &site.pointer, &format!("#{}", tokens_pointer(&path)));
+            return Ok(true);
+        }
+        let Some(target) = get_path(doc, &path) else { return Err(fail("it points to nothing".into())) };
+        if let Some(next) = pure_ref(target) {
+            if next == site.target {
+                return Err(fail("it refers only to itself".into()));
+            }
+            let next = next.to_owned();
+            set_ref(doc, &site.pointer, &next);
+            return Ok(true);
+        }
+        if site.kind == Kind::Schema {
+            let key = self.key_for(doc, site, &path);
+            set_ref(doc, &site.pointer, &format!("#{}", pointer_push("/components/schemas", &key)));
+            return Ok(true);
+        }
+        if !target.is_object() {
+            return Err(fail(format!("it points to {}, where a {} was expected", describe(target), site.kind.noun())));
+        }
+        copy_in(doc, files, site, &path);
+        Ok(true)
+    }
+
+    /// The `components/schemas` key the schema at `path` moves to, decided once per round.
+    fn key_for(&mut self, doc: &Value, site: &Site, path: &[String]) -> String {
+        if let Some(key) = self.moves.get(path) {
+            return key.clone();
+        }
+        let key = match alias_key(doc, site) {
+            Some(alias) if !self.taken.contains(&alias) => alias,
+            _ => free_key(doc, &name_from(path), &self.taken),
+        };
+        self.taken.push(key.clone());
+        self.moves.insert(path.to_vec(), key.clone());
+        key
+    }
+
+    /// Moves the schemas this round decided on, deepest first, so that moving one schema does
+    /// not move another's place.
+    fn move_schemas(self, doc: &mut Value) {
+        let mut ordered: Vec<(Vec<String>, String)> = self.moves.into_iter().collect();
+        ordered.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        for (path, key) in ordered {
+            let reference = json!({ "$ref": format!("#{}", pointer_push("/components/schemas", &key)) });
+            let Some(slot) = get_path_mut(doc, &path) else { continue };
+            let schema = std::mem::replace(slot, reference);
+            schemas_section(doc).insert(key, schema);
+        }
+    }
+}
+
+/// Where a `$ref` points, as a path in the (bundled) document; `None` when it already names a
+/// component entry; an explanation when it cannot be followed.
+fn target_path(doc: &mut Value, files: &mut Files, site: &Site) -> Result<Option<Vec<String>>, String> {
+    if is_url(&site.target) {
+        return Err("it is a URL, and references are followed only within the document and to files next to it; \
+                    download the file and refer to the local copy"
+            .into());
+    }
+    let Some(fragment) = site.target.strip_prefix('#') else {
+        // Only reachable for text given without a file: every file reference of a
+        // file-based spec was rewritten.
+        let id = files.file_id(site.target.split('#').next().unwrap_or_default(), None);
+        return Err(match files.states.get(&id) {
+            Some(FileState::Failed(why)) => why.clone(),
+            _ => "it names another file".into(),
+        });
+    };
+    let Some(tokens) = pointer_tokens(fragment) else {
+        return Err("the part after `#` is not a JSON pointer (it must start with `/`)".into());
+    };
+    if tokens.len() == 3 && tokens[0] == "components" {
+        return Ok(None);
+    }
+    if tokens.is_empty() {
+        return Err("it points to the whole document".into());
+    }
+    locate(doc, &tokens, files).map(Some)
+}
+
+/// Puts a copy of the object at `path` where `site`'s `$ref` is, keeping the `$ref`'s siblings.
+fn copy_in(doc: &mut Value, files: &mut Files, site: &Site, path: &[String]) {
+    let Some(mut copy) = get_path(doc, path).cloned() else { return };
+    if let (Some(copy), Some(here)) =
+        (copy.as_object_mut(), pointer_tokens(&site.pointer).and_then(|t| get_path(doc, &t)).and_then(Value::as_object))
+    {
+        for (k, v) in here {
+            if k != "$ref" {
+                copy.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if let Some(slot) = pointer_tokens(&site.pointer).and_then(|t| get_path_mut(doc, &t)) {
+        *slot = copy;
+        files.origins.push((site.pointer.clone(), tokens_pointer(path)));
+    }
 }
 
 /// For `components/schemas/X: {$ref: ...}` (nothing else), `X`.
