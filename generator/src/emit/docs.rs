@@ -76,9 +76,7 @@ fn starts_a_block(word: &str) -> bool {
         || word.starts_with('#')
         || word.starts_with("---")
         || word.starts_with("===")
-        || (word.len() > 1
-            && word[..word.len() - 1].chars().all(|c| c.is_ascii_digit())
-            && (word.ends_with('.') || word.ends_with(')')))
+        || word.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Wraps one Markdown line at [`WIDTH`], indenting continuations of list items under their
@@ -184,5 +182,15 @@ mod tests {
         let item = format!("- {}", "word ".repeat(30).trim());
         let wrapped = render(&item);
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("  word")), "{wrapped}");
+    }
+
+    #[test]
+    fn long_lines_with_words_ending_in_multibyte_characters_wrap() {
+        // A word's last character is not always one byte (bunq's spec: `Addresses”`).
+        let long = format!("Addresses” {}", "word ".repeat(20).trim());
+        let wrapped = render(&long);
+        assert!(wrapped.starts_with("Addresses” word"), "{wrapped}");
+        assert!(!super::starts_a_block("é.") && !super::starts_a_block("”)") && !super::starts_a_block("."));
+        assert!(super::starts_a_block("12.") && super::starts_a_block("3)"));
     }
 }
