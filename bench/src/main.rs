@@ -2,13 +2,16 @@
 //! `cargo xtask bench` runs them in full; `--smoke` runs each once, quickly, for CI.
 //!
 //! 1. Generation time against progenitor on the newest Exa spec and on `spec/`.
-//! 2. Size of the generated code and `cargo check` time of each generated crate alone.
+//! 2. Size of the generated code, and `cargo check` and debug `cargo build` time of each
+//!    generated crate alone, against progenitor and openapi-to-rust.
 //! 3. Decoding a 1,000-run page: generated model against a hand-written struct.
 //! 4. Scaling: time per operation and peak memory for 100 to 10,000 operations.
 
 mod alloc;
+mod compile;
 mod crates;
 mod decode;
+mod otr;
 mod progenitor;
 mod synthetic;
 mod timing;
@@ -21,10 +24,10 @@ use timing::{median, ms, ratio};
 #[global_allocator]
 static ALLOC: alloc::Counting = alloc::Counting;
 
-struct Settings {
-    smoke: bool,
-    root: PathBuf,
-    shared: Option<PathBuf>,
+pub struct Settings {
+    pub smoke: bool,
+    pub root: PathBuf,
+    pub shared: Option<PathBuf>,
 }
 
 fn options() -> generator::Options {
@@ -91,45 +94,6 @@ fn generation(s: &Settings, out: &mut String) -> Result<Vec<(String, String)>, S
         compared.push((name, subset));
     }
     Ok(compared)
-}
-
-fn generated_code(s: &Settings, compared: &[(String, String)], out: &mut String) -> Result<(), String> {
-    let runs = if s.smoke { 1 } else { 5 };
-    let target = s.root.join("target/bench-target");
-    out.push_str("\n## 2. Generated code, and `cargo check` of the generated crate alone (dependencies built)\n\n");
-    out.push_str("| spec | lines ours / progenitor | ratio (target ≤ 0.6) | bytes ours / progenitor | check ours / progenitor | ratio (target ≤ 0.6) |\n|---|---:|---:|---:|---:|---:|\n");
-    let mut notes = Vec::new();
-    for (name, text) in compared {
-        let work = s.root.join("target/bench").join(name.replace(['/', ' ', '.'], "_"));
-        let a = crates::ours(&work, text)?;
-        let b = crates::progenitor(&work, text)?;
-        // Ours must compile; progenitor's output sometimes does not, which the table says.
-        let ca = crates::check_time(&a, &target, runs).map_err(|e| format!("our crate for {name}: {e}"))?;
-        let (cb, check_ratio, compiles) = match crates::check_time(&b, &target, runs) {
-            Ok(cb) => (ms(cb), ratio(ca.as_secs_f64(), cb.as_secs_f64()), true),
-            Err(e) => (e, "n/a".to_owned(), false),
-        };
-        out.push_str(&format!(
-            "| {name} | {} / {} | {} | {} / {} | {} / {} | {} |\n",
-            a.lines,
-            b.lines,
-            ratio(a.lines as f64, b.lines as f64),
-            a.bytes,
-            b.bytes,
-            ms(ca),
-            cb,
-            check_ratio
-        ));
-        if !compiles {
-            notes.push(format!(
-                "progenitor's output for {name} does not compile, so it has no check time there; the other rows compare check times."
-            ));
-        }
-    }
-    for note in notes {
-        out.push_str(&format!("\n{note}\n"));
-    }
-    Ok(())
 }
 
 /// Where our generation time goes, stage by stage, on the largest input.
@@ -238,14 +202,11 @@ fn main() {
     let only: Option<u32> = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)?.parse().ok());
     let wanted = |n: u32| only.is_none_or(|o| o == n);
     let mut result = Ok(());
-    if wanted(1) || wanted(2) {
-        result = generation(&s, &mut out).and_then(|compared| {
-            stages(&s, &compared, &mut out)?;
-            if wanted(2) {
-                generated_code(&s, &compared, &mut out)?;
-            }
-            Ok(())
-        });
+    if wanted(1) {
+        result = generation(&s, &mut out).and_then(|compared| stages(&s, &compared, &mut out));
+    }
+    if wanted(2) && result.is_ok() {
+        result = compile::section(&s, &mut out);
     }
     if wanted(3) {
         decoding(&s, &mut out);

@@ -47,8 +47,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     } else {
         cmd.args(["--release", "--"]);
     }
-    let output = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
-    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    // Progress goes to stderr as it happens (a full run takes a while); the table is stdout.
+    let output = cmd.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
     let table = String::from_utf8_lossy(&output.stdout).into_owned();
     print!("{table}");
     if !output.status.success() {
@@ -62,11 +62,15 @@ pub fn bench(args: &[String]) -> Result<(), String> {
              Every number below is measured against its baseline in the same run; compare ratios, not\n\
              absolute times, across runs and machines. Reproduce with:\n\n\
              ```sh\ncargo xtask bench\n```\n\n\
-             (`cargo xtask bench --smoke` runs each benchmark once; CI runs that.)\n\n\
+             (`cargo xtask bench --smoke` runs each benchmark once, and compiles only `spec/`'s crates,\n\
+             with `cargo check`; CI runs that.)\n\n\
              Reading the tables: our generated crates carry their own runtime (client configuration,\n\
-             retries, errors: about 800 lines in `client.rs` and `error.rs`), where progenitor's\n\
-             crates depend on the `progenitor-client` crate for theirs; that runtime is most of our\n\
-             output, and of our generation time, for a spec with one operation.\n\n\
+             retries, errors, paging: about 1,400 lines in `client.rs`, `error.rs` and `paging.rs`),\n\
+             where progenitor's crates depend on the `progenitor-client` crate for theirs and\n\
+             openapi-to-rust's on `reqwest-middleware` (with a few hundred lines of error types of\n\
+             their own); that runtime is most of our output, and of our generation time, for a spec\n\
+             with one operation. The peers are the benchmark's only: progenitor and openapi-to-rust\n\
+             are libraries of the `bench` crate, which the workspace's tests do not build.\n\n\
              Last run: {date}, on {}.\n{table}",
             machine()
         );

@@ -1,0 +1,255 @@
+//! Section 2: the generated code of each generator, and the compile time of its crate alone.
+//!
+//! Per spec, every generator gets the same text, so that lines and times compare the same
+//! API: the operations progenitor accepts, or the whole spec when it accepts all of them or
+//! fewer than half (a remnant would compare little of the spec).
+//! Each crate is checked and built once to build its dependencies (untimed), then, `runs`
+//! times, its sources are touched and `cargo check` timed, touched again and `cargo build`
+//! timed; the generators take turns within each repetition, in an order that rotates, and
+//! the medians are reported.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::crates::{self, Crate, Mode, GENERATORS};
+use crate::timing::ratio;
+use crate::Settings;
+
+/// Longest a single timed `cargo check` or `cargo build` of one crate may take.
+const LIMIT: Duration = Duration::from_secs(600);
+/// Repetitions of a full run: at most `RUNS`, and no more than `MIN_RUNS` once the next one
+/// would take the timed runs past `BUDGET`.
+const RUNS: usize = 5;
+const MIN_RUNS: usize = 3;
+const BUDGET: Duration = Duration::from_secs(25 * 60);
+
+/// The `n` largest documents under `dir`, largest first.
+fn largest(dir: &Path, n: usize) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<(u64, PathBuf)>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
+                out.push((entry.metadata().map(|m| m.len()).unwrap_or(0), path));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, &mut found);
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().take(n).map(|(_, p)| p).collect()
+}
+
+/// The specs compiled: the newest Exa spec, `spec/`, and the three largest documents of the
+/// shared corpus; `spec/` alone for `--smoke`.
+fn specs(s: &Settings) -> Vec<(String, PathBuf)> {
+    let mut specs = Vec::new();
+    let shared = s.shared.as_ref().filter(|_| !s.smoke);
+    if let Some(newest) = shared.and_then(|d| xtask::exa_specs(d).last().cloned()) {
+        specs.push((format!("Exa {}", newest.file_stem().and_then(|n| n.to_str()).unwrap_or("?")), newest));
+    }
+    specs.push((xtask::REPO_SPEC.to_owned(), s.root.join(xtask::REPO_SPEC)));
+    for path in shared.map(|d| largest(&d.join("specs/corpus"), 3)).unwrap_or_default() {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        specs.push((name.trim_end_matches(".yaml").trim_end_matches("_openapi").to_owned(), path));
+    }
+    specs
+}
+
+fn slug(name: &str) -> String {
+    let mut slug: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    while slug.contains("--") {
+        slug = slug.replace("--", "-");
+    }
+    slug.trim_matches('-').to_owned()
+}
+
+/// Timings of one crate in one mode: the runs so far, or why there are none.
+type Times = Result<Vec<Duration>, String>;
+
+struct Measured {
+    name: String,
+    operations: String,
+    crates: Vec<Result<Crate, String>>,
+    check: Vec<Times>,
+    build: Vec<Times>,
+}
+
+fn median(times: &Times) -> Result<Duration, String> {
+    match times {
+        Ok(t) if !t.is_empty() => {
+            let mut t = t.clone();
+            t.sort();
+            Ok(t[t.len() / 2])
+        }
+        Ok(_) => Err("not measured".into()),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+fn secs(d: &Result<Duration, String>) -> String {
+    match d {
+        Ok(d) if d.as_secs_f64() < 10.0 => format!("{:.2} s", d.as_secs_f64()),
+        Ok(d) => format!("{:.1} s", d.as_secs_f64()),
+        Err(e) => e.clone(),
+    }
+}
+
+/// One timed run, appended to `times` (which becomes the reason when there is none).
+fn time(c: &Crate, mode: Mode, target: &Path, times: &mut Times) {
+    if let Ok(runs) = times {
+        match crates::touch(c).and_then(|()| crates::cargo(c, mode, target, LIMIT)) {
+            Ok(t) => runs.push(t),
+            Err(e) => *times = Err(e),
+        }
+    }
+}
+
+/// The measurements, and how many repetitions they are the medians of.
+fn measure(s: &Settings) -> Result<(Vec<Measured>, usize), String> {
+    let runs = if s.smoke { 1 } else { RUNS };
+    let target = s.root.join("target/bench-target");
+    let mut all = Vec::new();
+    for (name, path) in specs(s) {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("[compile] {name}: generating");
+        let (subset, operations) = match crate::progenitor::accepted_subset(&text) {
+            Ok((subset, accepted, total)) if accepted == total => (subset, format!("all {total}")),
+            Ok((subset, accepted, total)) if 2 * accepted >= total => (subset, format!("{accepted} of {total}")),
+            // A remnant would compare little of the spec: all get the whole of it.
+            Ok((_, accepted, total)) => {
+                (text.clone(), format!("all {total}; progenitor accepts {accepted} alone, so it gets all too"))
+            }
+            // Our reading of it fails: every generator gets the whole spec.
+            Err(e) => (text.clone(), format!("whole spec; {e}")),
+        };
+        let work = s.root.join("target/bench").join(slug(&name));
+        let crates: Vec<Result<Crate, String>> =
+            GENERATORS.iter().map(|g| crates::generate(g, &work, &slug(&name), &subset)).collect();
+        for (g, c) in GENERATORS.iter().zip(&crates) {
+            match c {
+                Ok(c) => eprintln!("[compile] {name}: {g}: {} lines, {} bytes", c.lines, c.bytes),
+                Err(e) => eprintln!("[compile] {name}: {g} fails to generate: {}", e.lines().next().unwrap_or("")),
+            }
+        }
+        let mut check = Vec::new();
+        let mut build = Vec::new();
+        for (g, c) in GENERATORS.iter().zip(&crates) {
+            // Dependencies (untimed), and whether the crate compiles at all; smoke checks once.
+            let status = |mode, limit| match c {
+                Ok(c) => crates::cargo(c, mode, &target, limit).map(|_| Vec::new()),
+                Err(e) => Err(format!("fails to generate: {}", e.lines().next().unwrap_or(""))),
+            };
+            eprintln!("[compile] {name}: building the dependencies of {g}'s crate");
+            let checked: Times = status(Mode::Check, LIMIT * 3);
+            let built: Times = match (&checked, s.smoke) {
+                (_, true) => Err("not measured (smoke)".into()),
+                (Ok(_), false) => status(Mode::Build, LIMIT * 3),
+                (Err(e), false) => Err(e.clone()),
+            };
+            check.push(checked);
+            build.push(built);
+        }
+        all.push(Measured { name, operations, crates, check, build });
+    }
+    let started = std::time::Instant::now();
+    let mut done = 0;
+    for run in 0..runs {
+        let per_run = started.elapsed() / run.max(1) as u32;
+        if run >= MIN_RUNS && started.elapsed() + per_run > BUDGET {
+            eprintln!("[compile] stopping after {run} repetitions ({:.0?} each)", per_run);
+            break;
+        }
+        eprintln!("[compile] repetition {} of {runs} ({:.0?} so far)", run + 1, started.elapsed());
+        done += 1;
+        for m in &mut all {
+            for k in 0..GENERATORS.len() {
+                let i = (k + run) % GENERATORS.len();
+                if let Ok(c) = &m.crates[i] {
+                    time(c, Mode::Check, &target, &mut m.check[i]);
+                    time(c, Mode::Build, &target, &mut m.build[i]);
+                }
+            }
+        }
+    }
+    Ok((all, done))
+}
+
+/// The fastest peer whose crate compiles, for one mode: its name and median.
+fn fastest(times: &[Times]) -> Option<(&'static str, Duration)> {
+    (1..GENERATORS.len()).filter_map(|i| median(&times[i]).ok().map(|d| (GENERATORS[i], d))).min_by_key(|(_, d)| *d)
+}
+
+fn ratio_of(ours: &Result<Duration, String>, theirs: &Result<Duration, String>) -> String {
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) => ratio(a.as_secs_f64(), b.as_secs_f64()),
+        _ => "n/a".into(),
+    }
+}
+
+pub fn section(s: &Settings, out: &mut String) -> Result<(), String> {
+    let (all, runs) = measure(s)?;
+    out.push_str(&format!(
+        "\n## 2. Generated code, and compiling the generated crate alone (dependencies built), median of {runs}\n\n"
+    ));
+    out.push_str(
+        "Every generator gets the same text per spec: the operations progenitor accepts, or the whole spec \
+         when it accepts fewer than half. \
+         Times are wall times of `cargo check` and of `cargo build` (debug) in the crate after touching its \
+         sources, with incremental compilation off so that each run compiles the whole crate, as after a \
+         regeneration; ratios are ours / that generator's (below 1: ours is smaller or faster).\n\n",
+    );
+    out.push_str("| spec (operations) | generator | lines | bytes | check | debug build | lines ratio | check ratio | build ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    let mut summary = String::new();
+    for m in &all {
+        let checks: Vec<_> = m.check.iter().map(median).collect();
+        let builds: Vec<_> = m.build.iter().map(median).collect();
+        for (i, g) in GENERATORS.iter().enumerate() {
+            let spec = if i == 0 { format!("{} ({})", m.name, m.operations) } else { String::new() };
+            let (lines, bytes) = match &m.crates[i] {
+                Ok(c) => (c.lines.to_string(), c.bytes.to_string()),
+                Err(_) => ("–".into(), "–".into()),
+            };
+            let ratios = match (&m.crates[0], &m.crates[i]) {
+                (_, _) if i == 0 => "| | | ".to_owned(),
+                (Ok(a), Ok(b)) => format!(
+                    "| {} | {} | {} ",
+                    ratio(a.lines as f64, b.lines as f64),
+                    ratio_of(&checks[0], &checks[i]),
+                    ratio_of(&builds[0], &builds[i])
+                ),
+                _ => "| n/a | n/a | n/a ".to_owned(),
+            };
+            out.push_str(&format!(
+                "| {spec} | {g} | {lines} | {bytes} | {} | {} {ratios}|\n",
+                secs(&checks[i]),
+                secs(&builds[i])
+            ));
+        }
+        let against = |times: &[Times], ours: &Result<Duration, String>| match fastest(times) {
+            Some((peer, d)) => format!("{} ({peer})", ratio_of(ours, &Ok(d))),
+            None => "n/a (no peer's time)".into(),
+        };
+        let lines = match (&m.crates[0], &m.crates[1], &checks[1]) {
+            (Ok(a), Ok(b), Ok(_)) => ratio(a.lines as f64, b.lines as f64),
+            (_, _, Err(e)) => format!("n/a (progenitor: {e})"),
+            _ => "n/a".into(),
+        };
+        summary.push_str(&format!(
+            "| {} | {} | {} | {lines} |\n",
+            m.name,
+            against(&m.check, &checks[0]),
+            against(&m.build, &builds[0])
+        ));
+    }
+    out.push_str("\n### Against the targets\n\n");
+    out.push_str(
+        "Check and build: ours / the fastest peer whose crate compiles, for that measure. Lines: ours / \
+         progenitor's, where progenitor's crate compiles.\n\n",
+    );
+    out.push_str("| spec | check (target ≤ 0.6) | debug build (target ≤ 0.6) | lines vs progenitor (target ≤ 0.7) |\n|---|---:|---:|---:|\n");
+    out.push_str(&summary);
+    Ok(())
+}
