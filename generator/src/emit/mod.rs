@@ -80,7 +80,8 @@ impl<'a> Emitter<'a> {
 
     pub fn part_count(&self, file: SourceFile) -> usize {
         match file {
-            SourceFile::Operations => 1 + self.api.operations.len(),
+            // Preamble, one part per operation, then the `Client` methods.
+            SourceFile::Operations => 2 + self.api.operations.len(),
             SourceFile::Types => 2 + self.api.types.len(),
             SourceFile::Lib => 1,
         }
@@ -91,7 +92,10 @@ impl<'a> Emitter<'a> {
         match file {
             SourceFile::Operations => match index {
                 0 => operations::operations_preamble(&self.api.operations),
-                i => operations::operation(&self.api.operations[i - 1], &self.api.types),
+                i if i <= self.api.operations.len() => {
+                    operations::operation(&self.api.operations[i - 1], &self.api.types)
+                }
+                _ => operations::client_methods(&self.api.operations, &self.api.types),
             },
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),

@@ -15,9 +15,26 @@ use crate::model::{
 pub fn operations_module(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
     let preamble = operations_preamble(ops);
     let builders = ops.iter().map(|op| operation(op, types));
+    let methods = client_methods(ops, types);
     quote! {
         #preamble
         #(#builders)*
+        #methods
+    }
+}
+
+/// The `Client` methods that start each operation's request builder, in one `impl` block:
+/// one block per operation costs the compiler a coherence check each, a large share of a big
+/// crate's check time.
+pub fn client_methods(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
+    if ops.is_empty() {
+        return TokenStream::new();
+    }
+    let methods = ops.iter().map(|op| client_method(op, &Inputs::of(op, types)));
+    quote! {
+        impl Client {
+            #(#methods)*
+        }
     }
 }
 
@@ -255,8 +272,8 @@ fn response_handling(op: &Operation, types: &[TypeDef]) -> (TokenStream, TokenSt
     (quote!(#name), decode, def)
 }
 
-/// One operation: its request builder, its per-status response enum if any, and the
-/// `Client` method that starts it.
+/// One operation: its request builder and its per-status response enum if any (its `Client`
+/// method is in [`client_methods`]).
 pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
     let inputs = Inputs::of(op, types);
@@ -267,7 +284,6 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let setters = &inputs.setters;
     let stream = op.pagination.as_ref().map(|pg| paged(op, pg, types));
     let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg, types));
-    let client_method = client_method(op, &inputs);
     quote! {
         #response_enum
 
@@ -296,8 +312,6 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         }
 
         #paged_impl
-
-        #client_method
     }
 }
 
@@ -479,18 +493,16 @@ fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
     // Every required parameter is an argument; a spec decides how many there are.
     let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
     quote! {
-        impl Client {
-            #method_doc
-            #method_sep
-            #endpoint_doc
-            #deprecated
-            #many_args
-            pub fn #method_name(&self, #(#args),*) -> #builder {
-                #builder {
-                    client: self.clone(),
-                    extra_headers: Vec::new(),
-                    #(#inits)*
-                }
+        #method_doc
+        #method_sep
+        #endpoint_doc
+        #deprecated
+        #many_args
+        pub fn #method_name(&self, #(#args),*) -> #builder {
+            #builder {
+                client: self.clone(),
+                extra_headers: Vec::new(),
+                #(#inits)*
             }
         }
     }
