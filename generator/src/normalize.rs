@@ -30,8 +30,6 @@ use serde_json::{json, Map, Value};
 
 use crate::diagnostics::{pointer_push, Diagnostics, Error};
 
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 /// Schemas nested deeper than this are refused rather than risking the stack later on.
 const MAX_SCHEMA_DEPTH: usize = 96;
 
@@ -137,7 +135,7 @@ fn path_item(item: &mut Value, ptr: &str, v31: bool, diags: &mut Diagnostics) ->
     let Some(item) = item.as_object_mut() else { return Ok(()) };
     drop_null(item, "parameters", ptr, diags);
     parameter_list(item, ptr, diags)?;
-    for method in HTTP_METHODS {
+    for method in crate::model::HttpMethod::ALL.map(crate::model::HttpMethod::as_str) {
         let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
         let op_ptr = pointer_push(ptr, method);
         for key in ["parameters", "tags", "security", "callbacks", "servers", "requestBody"] {
@@ -262,6 +260,19 @@ fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Re
         }
     }
     let Value::Object(obj) = v else { return Ok(()) };
+    tolerate_defects(obj, ptr, diags);
+    subschemas(obj, ptr, depth, diags)?;
+    type_arrays(obj, ptr, diags);
+    rewrite_3_1_keywords(obj);
+    null_alternatives(obj);
+    ref_siblings(obj, ptr, diags);
+    Ok(())
+}
+
+/// What vendors publish though the specification forbids it, read on with a warning: null
+/// keywords, a `required` or `enum` that is not a list, string discriminators, integer
+/// bounds beyond 64 bits.
+fn tolerate_defects(obj: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) {
     for key in ["properties", "required", "enum", "allOf", "anyOf", "oneOf", "items", "discriminator"] {
         drop_null(obj, key, ptr, diags);
     }
@@ -280,7 +291,10 @@ fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Re
     }
     discriminator(obj, ptr, diags);
     integer_bounds(obj, ptr, diags);
+}
 
+/// Normalizes every schema nested in this one.
+fn subschemas(obj: &mut Map<String, Value>, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Result<(), Error> {
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
         let here = pointer_push(ptr, key);
         if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
@@ -322,8 +336,12 @@ fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Re
             None => {}
         }
     }
+    Ok(())
+}
 
-    type_arrays(obj, ptr, diags);
+/// 3.1 keywords in their 3.0 spelling: `const` as a one-value `enum`, the first of `examples`
+/// as `example`, numeric `exclusiveMinimum`/`exclusiveMaximum` as a bound plus a flag.
+fn rewrite_3_1_keywords(obj: &mut Map<String, Value>) {
     if let Some(c) = obj.remove("const") {
         if !obj.contains_key("enum") {
             obj.insert("enum".into(), Value::Array(vec![c]));
@@ -340,9 +358,6 @@ fn schema(v: &mut Value, ptr: &str, depth: usize, diags: &mut Diagnostics) -> Re
             obj.insert(key.into(), Value::Bool(true));
         }
     }
-    null_alternatives(obj);
-    ref_siblings(obj, ptr, diags);
-    Ok(())
 }
 
 /// Removes `key` when its value is null (`headers:` with nothing after it), which the

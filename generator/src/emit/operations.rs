@@ -7,8 +7,8 @@ use super::docs::{doc, doc_sections, own};
 use super::ident;
 use super::types::{rust_type, Scope};
 use crate::model::{
-    EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody, ResponseBody,
-    RustIdent, TypeDef, TypeKind, TypeRef,
+    CursorField, EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
+    ResponseBody, RustIdent, TypeDef, TypeKind, TypeRef,
 };
 
 /// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
@@ -731,10 +731,10 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
     let has_more = pg.has_more_field.to_ident();
     let next_cursor = pg.next_cursor_field.to_ident();
     let cursor = op.params[pg.cursor_param].rust_name.to_ident();
-    let next = match pg.next_cursor_options {
-        0 => quote!(Some(page.#next_cursor)),
-        1 => quote!(page.#next_cursor),
-        _ => quote!(page.#next_cursor.flatten()),
+    let next = match pg.next_cursor {
+        CursorField::Always => quote!(Some(page.#next_cursor)),
+        CursorField::Optional => quote!(page.#next_cursor),
+        CursorField::OptionalNullable => quote!(page.#next_cursor.flatten()),
     };
     quote! {
         impl crate::paging::CursorPaged for #builder {

@@ -432,7 +432,28 @@ pub struct Pagination {
     pub data_field: RustIdent,
     pub has_more_field: RustIdent,
     pub next_cursor_field: RustIdent,
-    /// How many `Option`s wrap `nextCursor`: 0 (required), 1 (optional or nullable) or 2
-    /// (optional and nullable).
-    pub next_cursor_options: u8,
+    /// How `nextCursor` is declared, which decides how many `Option`s wrap it.
+    pub next_cursor: CursorField,
+}
+
+/// How a page's `nextCursor` field is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorField {
+    /// Required and not nullable: a `String`.
+    Always,
+    /// Optional or nullable: an `Option<String>`.
+    Optional,
+    /// Optional and nullable: an `Option<Option<String>>`.
+    OptionalNullable,
+}
+
+impl CursorField {
+    /// The shape of a field that is `required` or not, and `nullable` or not.
+    pub fn of(required: bool, nullable: bool) -> Self {
+        match (required, nullable) {
+            (true, false) => CursorField::Always,
+            (false, true) => CursorField::OptionalNullable,
+            _ => CursorField::Optional,
+        }
+    }
 }

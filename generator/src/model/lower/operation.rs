@@ -535,7 +535,7 @@ impl Lower<'_> {
             data_field: data.name.clone(),
             has_more_field: has_more.name.clone(),
             next_cursor_field: next.name.clone(),
-            next_cursor_options: u8::from(next.nullable) + u8::from(!next.required),
+            next_cursor: CursorField::of(next.required, next.nullable),
         })
     }
 }
