@@ -63,18 +63,21 @@ pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenS
 pub struct Emitter<'a> {
     api: &'a Api,
     settings: &'a EmitSettings<'a>,
+    /// Per type: whether an operation sends it as a parameter's text.
+    as_text: Vec<bool>,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(api: &'a Api, settings: &'a EmitSettings<'a>) -> Self {
-        Emitter { api, settings }
+        let as_text = operations::sent_as_text(&api.operations, api.types.len());
+        Emitter { api, settings, as_text }
     }
 
     pub fn file(&self, file: SourceFile) -> TokenStream {
         match file {
             SourceFile::Lib => lib_module(self.api, self.settings),
             SourceFile::Operations => operations::operations_module(&self.api.operations, &self.api.types),
-            SourceFile::Types => types::types_module(&self.api.types),
+            SourceFile::Types => types::types_module(&self.api.types, &self.as_text),
         }
     }
 
@@ -95,7 +98,9 @@ impl<'a> Emitter<'a> {
             },
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),
-                i if i <= self.api.types.len() => types::type_def(&self.api.types[i - 1], &self.api.types),
+                i if i <= self.api.types.len() => {
+                    types::type_def(&self.api.types[i - 1], &self.api.types, self.as_text[i - 1])
+                }
                 _ => types::types_helpers(&self.api.types),
             },
             SourceFile::Lib => self.file(file),

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, own};
 use super::ident;
-use crate::model::{Field, FloatWidth, RustIdent, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{EnumVariant, Field, FloatWidth, RustIdent, TypeDef, TypeKind, TypeRef, Union};
 
 /// Where a type is named from: inside the `types` module, or from a sibling module.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -50,10 +50,11 @@ pub fn rust_type(ty: &TypeRef, types: &[TypeDef], scope: Scope) -> TokenStream {
     }
 }
 
-/// The contents of `types.rs`.
-pub fn types_module(types: &[TypeDef]) -> TokenStream {
+/// The contents of `types.rs`; `as_text[i]` says whether an operation sends type `i` as a
+/// parameter's text.
+pub fn types_module(types: &[TypeDef], as_text: &[bool]) -> TokenStream {
     let preamble = types_preamble(types);
-    let defs = types.iter().map(|t| type_def(t, types));
+    let defs = types.iter().zip(as_text).map(|(t, text)| type_def(t, types, *text));
     let helpers = types_helpers(types);
     quote! {
         #preamble
@@ -64,8 +65,8 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
 
 /// The module docs and imports of `types.rs`.
 pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
-    // `Deserializer` is named only by the hand-written impls of enums and unions.
-    let custom_deserialize = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. } | TypeKind::Union(_)));
+    // `Deserializer` is named only by the hand-written impls of unions.
+    let custom_deserialize = types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
     let serde_use = if custom_deserialize {
         quote!(
             use serde::{Deserialize, Deserializer, Serialize};
@@ -93,7 +94,6 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && !f.nullable && f.ty == TypeRef::Any),
         _ => false,
     });
-    let needs_str_visitor = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. }));
     let double_option = needs_double_option.then(double_option_module);
     let keep_null = needs_keep_null.then(|| {
         quote! {
@@ -103,16 +103,15 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
             }
         }
     });
-    let str_visitor = needs_str_visitor.then(str_visitor);
     quote! {
         #double_option
         #keep_null
-        #str_visitor
     }
 }
 
-/// One model type and its impls; `all` is every type, which unions look into.
-pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
+/// One model type and its impls; `all` is every type, which unions look into; `as_text`
+/// whether an operation sends it as a parameter's text (with `as_str`).
+pub fn type_def(t: &TypeDef, all: &[TypeDef], as_text: bool) -> TokenStream {
     let name = t.name.to_ident();
     let docs = doc(t.doc.as_deref());
     match &t.kind {
@@ -126,7 +125,7 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
                 #(#froms)*
             }
         }
-        TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
+        TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback, as_text),
         TypeKind::Union(u) => {
             let def = union(&name, docs, u, all);
             let froms = union_froms(&name, u, all);
@@ -389,51 +388,101 @@ fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn string_enum(
-    name: &Ident,
-    docs: TokenStream,
-    variants: &[crate::model::EnumVariant],
-    fallback: &RustIdent,
-) -> TokenStream {
+/// The `rename_all` rules of serde, preferred first where several fit as well.
+const RENAME_RULES: [&str; 7] =
+    ["snake_case", "camelCase", "kebab-case", "SCREAMING_SNAKE_CASE", "lowercase", "UPPERCASE", "SCREAMING-KEBAB-CASE"];
+
+/// How serde's `rename_all = rule` spells a `PascalCase` variant name.
+fn serde_rename(rule: &str, variant: &str) -> String {
+    let snake = || {
+        let mut out = String::new();
+        for (i, c) in variant.char_indices() {
+            if c.is_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    };
+    match rule {
+        "lowercase" => variant.to_ascii_lowercase(),
+        "UPPERCASE" => variant.to_ascii_uppercase(),
+        // serde slices the first byte; a name starting otherwise gets a `rename` of its own.
+        "camelCase" if variant.is_char_boundary(1) => variant[..1].to_ascii_lowercase() + &variant[1..],
+        "camelCase" => String::new(),
+        "snake_case" => snake(),
+        "SCREAMING_SNAKE_CASE" => snake().to_ascii_uppercase(),
+        "kebab-case" => snake().replace('_', "-"),
+        "SCREAMING-KEBAB-CASE" => snake().to_ascii_uppercase().replace('_', "-"),
+        _ => variant.to_owned(),
+    }
+}
+
+/// The container's `rename_all` (the rule that spells the most values right, if any does
+/// better than the names as they are) and the variants' own `rename`s for the rest.
+fn enum_renames(variants: &[EnumVariant]) -> (TokenStream, Vec<TokenStream>) {
+    let fits = |rule: &str| variants.iter().filter(|v| serde_rename(rule, v.name.as_str()) == v.value).count();
+    let best = RENAME_RULES.iter().rev().copied().max_by_key(|r| fits(r)).filter(|r| {
+        let as_is = variants.iter().filter(|v| v.name.as_str() == v.value).count();
+        fits(r) > as_is.max(1)
+    });
+    let container = best.map_or_else(TokenStream::new, |rule| quote!(#[serde(rename_all = #rule)]));
+    let renames = variants
+        .iter()
+        .map(|v| {
+            let spelled = best.map_or_else(|| v.name.as_str().to_owned(), |rule| serde_rename(rule, v.name.as_str()));
+            let value = &v.value;
+            if spelled == v.value { TokenStream::new() } else { quote!(#[serde(rename = #value)]) }
+        })
+        .collect();
+    (container, renames)
+}
+
+/// An open string enum: serde's derive, with the values the spec lists as unit variants and
+/// an `untagged` variant that keeps any other string as sent (so it is re-sent unchanged).
+/// Several values get `as_str`, `is_known`, `From<&str>` (`.kind("tool")`) and `Display`; a
+/// single value (a `const`) is the type's `Default` and gets `as_str` and `From<&str>` only
+/// where an operation sends it as a parameter.
+fn string_enum(name: &Ident, docs: TokenStream, variants: &[EnumVariant], fallback: &RustIdent, as_text: bool) -> TokenStream {
     let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| own(&format!("`{v}`")));
-    let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
-    let open_doc = own(&format!(
-        "\nValues added to the API after this client was generated decode into\n[`{name}::{fallback}`], which keeps the value as sent."
-    ));
-    // A single value (`const`): the one the type is made with by default.
-    let (default_derive, default_attr) = if variants.len() == 1 {
-        (quote!(Default,), quote!(#[default]))
+    let (container, renames) = enum_renames(variants);
+    let single = variants.len() == 1;
+    let listed = values.iter().map(|v| format!("`{}`", v.replace('`', "'"))).collect::<Vec<_>>();
+    let blank = if docs.is_empty() { "" } else { "\n" };
+    let open_doc = own(&if single {
+        format!("{blank}Always {}; another value is kept in [`{fallback}`](Self::{fallback}).", listed[0])
     } else {
-        (TokenStream::new(), TokenStream::new())
-    };
-    quote! {
+        format!("{blank}One of {}; values added later are kept in [`{fallback}`](Self::{fallback}).", listed.join(", "))
+    });
+    let (default_derive, default_attr) =
+        if single { (quote!(Default,), quote!(#[default])) } else { (TokenStream::new(), TokenStream::new()) };
+    let def = quote! {
         #docs
         #open_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive Serialize, Deserialize)]
+        #container
         pub enum #name {
             #default_attr
-            #(#variant_docs #idents,)*
+            #(#renames #idents,)*
             /// A value this client does not know yet, kept as sent.
+            #[serde(untagged)]
             #fallback(String),
         }
-
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #values,)*
-                    Self::#fallback(value) => value,
-                }
-            }
-
-            #known_doc
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#fallback(_))
+    };
+    if single && !as_text {
+        return def;
+    }
+    let as_str = quote! {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                #(Self::#idents => #values,)*
+                Self::#fallback(value) => value,
             }
         }
-
+    };
+    let from_str = quote! {
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -442,22 +491,34 @@ fn string_enum(
                 }
             }
         }
+    };
+    if single {
+        return quote! {
+            #def
+            impl #name {
+                #as_str
+            }
+            #from_str
+        };
+    }
+    let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
+    quote! {
+        #def
+
+        impl #name {
+            #as_str
+
+            #known_doc
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#fallback(_))
+            }
+        }
+
+        #from_str
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
             }
         }
     }
@@ -729,7 +790,13 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
                 let plausible = plausible(*r);
                 let wrap = wrap(v);
                 let ty = variant_ty(v);
-                let known = if *r == Reads::Enum { quote!(#ty::is_known) } else { quote!(|_: &#ty| true) };
+                let known = match (r, resolved(&v.ty, all)) {
+                    (Reads::Enum, TypeRef::Named(id)) => match &all[id.index()].kind {
+                        TypeKind::Enum { fallback, .. } => quote!(|v: &#ty| !matches!(v, #ty::#fallback(_))),
+                        _ => quote!(|_: &#ty| true),
+                    },
+                    _ => quote!(|_: &#ty| true),
+                };
                 quote!(.variant(#plausible, #known, #wrap))
             });
             quote! {
@@ -775,26 +842,6 @@ fn double_option_module() -> TokenStream {
 
             pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
                 Option::<T>::deserialize(deserializer).map(Some)
-            }
-        }
-    }
-}
-
-/// Decodes enum strings without allocating for the values the enum knows.
-fn str_visitor() -> TokenStream {
-    let visitor = format_ident!("StrVisitor");
-    quote! {
-        struct #visitor<T>(std::marker::PhantomData<T>);
-
-        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for #visitor<T> {
-            type Value = T;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-                Ok(T::from(value))
             }
         }
     }
