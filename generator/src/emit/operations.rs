@@ -352,7 +352,17 @@ impl Inputs {
             inputs.fields.push(quote!(#name: Option<#stored>,));
             inputs.inits.push(quote!(#name: None,));
             let value = if into { quote!(value.into()) } else { quote!(value) };
-            let pdoc = doc(p.doc.as_deref());
+            let pdoc = match p.doc.as_deref() {
+                Some(text) if !text.trim().is_empty() => doc(Some(text)),
+                _ => {
+                    let place = match p.location {
+                        ParamLocation::Path => "path",
+                        ParamLocation::Query => "query",
+                        ParamLocation::Header => "header",
+                    };
+                    own(&format!("Sets the `{}` {place} parameter.", p.name.replace('`', "'")))
+                }
+            };
             inputs.setters.push(quote! {
                 #pdoc
                 pub fn #name(mut self, value: #arg) -> Self {
