@@ -4,80 +4,35 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(clippy::type_complexity)]
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// Kind of object; always `monitor_run`.
 ///
-/// Values added to the API after this client was generated decode into
-/// [`MonitorRunObject::Unknown`], which keeps the value as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+/// Always `monitor_run`; another value is kept in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum MonitorRunObject {
     #[default]
-    /// `monitor_run`
+    #[serde(rename = "monitor_run")]
     MonitorRun,
     /// A value this client does not know yet, kept as sent.
+    #[serde(untagged)]
     Unknown(String),
-}
-
-impl MonitorRunObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MonitorRun => "monitor_run",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists (not kept in [`Self::Unknown`]).
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for MonitorRunObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "monitor_run" => Self::MonitorRun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for MonitorRunObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for MonitorRunObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MonitorRunObject {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
-    }
 }
 
 /// Where the run is in its life cycle.
 ///
-/// Values added to the API after this client was generated decode into
-/// [`MonitorRunStatus::Unknown`], which keeps the value as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// One of `created`, `running`, `completed`, `canceled`, `failed`; values added later are kept
+/// in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MonitorRunStatus {
-    /// `created`
     Created,
-    /// `running`
     Running,
-    /// `completed`
     Completed,
-    /// `canceled`
     Canceled,
-    /// `failed`
     Failed,
     /// A value this client does not know yet, kept as sent.
+    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -119,29 +74,16 @@ impl std::fmt::Display for MonitorRunStatus {
     }
 }
 
-impl Serialize for MonitorRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MonitorRunStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
-    }
-}
-
 /// What the run does.
 ///
-/// Values added to the API after this client was generated decode into
-/// [`MonitorRunType::Unknown`], which keeps the value as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// One of `search`, `refresh`; values added later are kept in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MonitorRunType {
-    /// `search`
     Search,
-    /// `refresh`
     Refresh,
     /// A value this client does not know yet, kept as sent.
+    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -174,18 +116,6 @@ impl From<&str> for MonitorRunType {
 impl std::fmt::Display for MonitorRunType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for MonitorRunType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MonitorRunType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
     }
 }
 
@@ -275,19 +205,5 @@ impl ListMonitorRunsResponse {
             has_more: has_more.into(),
             next_cursor: next_cursor.into(),
         }
-    }
-}
-
-struct StrVisitor<T>(std::marker::PhantomData<T>);
-
-impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-        Ok(T::from(value))
     }
 }

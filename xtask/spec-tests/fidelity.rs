@@ -34,6 +34,19 @@ fn null_absent_and_a_value_stay_apart_for_nullable_named_schemas() {
 }
 
 #[test]
+fn setters_of_optional_nullable_fields_take_the_value_and_null_apart() {
+    use fixture_fidelity::types::{Choice, Label, Owner};
+    let record = || Record::new(None::<Kind>, None::<Owner>, None::<Label>, None::<Choice>);
+    let sent = |r: Record| serde_json::to_value(r).unwrap();
+    assert!(sent(record()).get("score").is_none());
+    assert_eq!(sent(record().score(5))["score"], json!(5.0));
+    assert_eq!(sent(record().score(2.5))["score"], json!(2.5));
+    assert_eq!(sent(record().score_null())["score"], Value::Null);
+    assert_eq!(record().maybe_kind(Kind::A).maybe_kind, Some(Some(Kind::A)));
+    assert_eq!(record().maybe_kind_null().maybe_kind, Some(None));
+}
+
+#[test]
 fn unions_pick_the_most_specific_variant_whatever_the_order() {
     assert_eq!(round_trip::<Amount>(json!(7)), Amount::Integer(7));
     assert_eq!(round_trip::<Amount>(json!(9_007_199_254_740_993u64)), Amount::Integer(9_007_199_254_740_993));

@@ -104,6 +104,7 @@ pub struct Untagged<'v, U> {
 }
 
 impl<'v, U: Serialize> Untagged<'v, U> {
+    /// Starts picking a variant for `value`.
     pub fn new(value: &'v Value) -> Self {
         Untagged { value, exact: None, fits: None, unknown_value: None, failure: None }
     }

@@ -23,6 +23,19 @@ pub fn doc_sections(sections: &[Option<String>]) -> TokenStream {
     lines(&parts.join("\n\n"))
 }
 
+/// The first sentence of a spec description's first paragraph, rustdoc-safe and on one
+/// line (ending with its full stop), for a one-line summary; `None` for an empty text.
+pub fn first_sentence(text: &str) -> Option<String> {
+    let paragraph = text.trim().split("\n\n").next()?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = paragraph.find(". ").map_or(paragraph.len(), |i| i + 1);
+    let sentence = paragraph[..end].trim_end_matches(':').trim();
+    if sentence.is_empty() || sentence.starts_with("```") {
+        return None;
+    }
+    let sentence = escape_line(sentence);
+    Some(if sentence.ends_with(['.', '!', '?']) { sentence } else { format!("{sentence}.") })
+}
+
 /// Doc attributes for text this generator writes itself (already valid rustdoc), its long
 /// lines wrapped as the spec's are.
 pub fn own(text: &str) -> TokenStream {
@@ -217,6 +230,18 @@ mod tests {
         assert_eq!(render("```js\nlet x = [1];\n```"), "```text\nlet x = [1];\n```");
         assert_eq!(render("a\n        indented"), "a\n   indented");
         assert_eq!(render("```\nunclosed"), "```text\nunclosed\n```");
+    }
+
+    #[test]
+    fn first_sentences_are_one_line_summaries() {
+        use super::first_sentence;
+        assert_eq!(first_sentence("\n\nThe number of items. At most 100.").as_deref(), Some("The number of items."));
+        assert_eq!(first_sentence("Items to\nskip:\n\n- a").as_deref(), Some("Items to skip."));
+        assert_eq!(
+            first_sentence("See [docs] at https://exa.ai").as_deref(),
+            Some("See \\[docs\\] at <https://exa.ai>.")
+        );
+        assert_eq!(first_sentence("  \n"), None);
     }
 
     #[test]

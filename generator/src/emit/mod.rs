@@ -6,6 +6,7 @@ mod manifest;
 mod operations;
 mod runtime;
 mod types;
+mod usage;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -63,18 +64,24 @@ pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenS
 pub struct Emitter<'a> {
     api: &'a Api,
     settings: &'a EmitSettings<'a>,
+    /// Per type: whether an operation sends it as a parameter's text.
+    as_text: Vec<bool>,
+    /// Per type: where it is used, the summary of a type whose schema has no description.
+    usages: Vec<String>,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(api: &'a Api, settings: &'a EmitSettings<'a>) -> Self {
-        Emitter { api, settings }
+        let as_text = operations::sent_as_text(&api.operations, api.types.len());
+        let usages = usage::usages(api);
+        Emitter { api, settings, as_text, usages }
     }
 
     pub fn file(&self, file: SourceFile) -> TokenStream {
         match file {
             SourceFile::Lib => lib_module(self.api, self.settings),
             SourceFile::Operations => operations::operations_module(&self.api.operations, &self.api.types),
-            SourceFile::Types => types::types_module(&self.api.types),
+            SourceFile::Types => types::types_module(&self.api.types, &self.as_text, &self.usages),
         }
     }
 
@@ -99,7 +106,9 @@ impl<'a> Emitter<'a> {
             },
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),
-                i if i <= self.api.types.len() => types::type_def(&self.api.types[i - 1], &self.api.types),
+                i if i <= self.api.types.len() => {
+                    types::type_def(&self.api.types[i - 1], &self.api.types, self.as_text[i - 1], &self.usages[i - 1])
+                }
                 _ => types::types_helpers(&self.api.types),
             },
             SourceFile::Lib => self.file(file),

@@ -86,6 +86,23 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
     }
 }
 
+/// Per type of `type_count`: whether a parameter of some operation holds it (so it is sent
+/// as text, by `as_str` for an enum).
+pub fn sent_as_text(ops: &[Operation], type_count: usize) -> Vec<bool> {
+    fn mark(ty: &TypeRef, out: &mut [bool]) {
+        match ty {
+            TypeRef::Named(id) => out[id.index()] = true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mark(inner, out),
+            _ => {}
+        }
+    }
+    let mut out = vec![false; type_count];
+    for p in ops.iter().flat_map(|op| &op.params) {
+        mark(&p.ty, &mut out);
+    }
+    out
+}
+
 /// Whether `id` is a string enum, sent by `as_str` rather than as JSON.
 fn is_enum(types: &[TypeDef], id: crate::model::TypeId) -> bool {
     matches!(types[id.index()].kind, TypeKind::Enum { .. })
@@ -349,7 +366,17 @@ impl Inputs {
             inputs.fields.push(quote!(#name: Option<#stored>,));
             inputs.inits.push(quote!(#name: None,));
             let value = if into { quote!(value.into()) } else { quote!(value) };
-            let pdoc = doc(p.doc.as_deref());
+            let pdoc = match p.doc.as_deref() {
+                Some(text) if !text.trim().is_empty() => doc(Some(text)),
+                _ => {
+                    let place = match p.location {
+                        ParamLocation::Path => "path",
+                        ParamLocation::Query => "query",
+                        ParamLocation::Header => "header",
+                    };
+                    own(&format!("Sets the `{}` {place} parameter.", p.name.replace('`', "'")))
+                }
+            };
             inputs.setters.push(quote! {
                 #pdoc
                 pub fn #name(mut self, value: #arg) -> Self {

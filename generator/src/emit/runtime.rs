@@ -42,7 +42,7 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     "httpdate = \"1\"",
     "percent-encoding = \"2\"",
     "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
-    "serde = { version = \"1\", features = [\"derive\"] }",
+    "serde = { version = \"1.0.181\", features = [\"derive\"] }",
     "serde_json = { version = \"1\", features = [\"float_roundtrip\"] }",
     "serde_path_to_error = \"0.1\"",
     "tokio = { version = \"1\", features = [\"time\"] }",

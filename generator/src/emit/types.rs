@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, own};
 use super::ident;
-use crate::model::{Field, FloatWidth, RustIdent, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{EnumVariant, Field, FloatWidth, RustIdent, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 
 /// Where a type is named from: inside the `types` module, or from a sibling module.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -50,10 +50,11 @@ pub fn rust_type(ty: &TypeRef, types: &[TypeDef], scope: Scope) -> TokenStream {
     }
 }
 
-/// The contents of `types.rs`.
-pub fn types_module(types: &[TypeDef]) -> TokenStream {
+/// The contents of `types.rs`; `as_text[i]` says whether an operation sends type `i` as a
+/// parameter's text, `usages[i]` where it is used (see [`type_def`]).
+pub fn types_module(types: &[TypeDef], as_text: &[bool], usages: &[String]) -> TokenStream {
     let preamble = types_preamble(types);
-    let defs = types.iter().map(|t| type_def(t, types));
+    let defs = types.iter().enumerate().map(|(i, t)| type_def(t, types, as_text[i], &usages[i]));
     let helpers = types_helpers(types);
     quote! {
         #preamble
@@ -64,8 +65,8 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
 
 /// The module docs and imports of `types.rs`.
 pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
-    // `Deserializer` is named only by the hand-written impls of enums and unions.
-    let custom_deserialize = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. } | TypeKind::Union(_)));
+    // `Deserializer` is named only by the hand-written impls of unions.
+    let custom_deserialize = types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
     let serde_use = if custom_deserialize {
         quote!(
             use serde::{Deserialize, Deserializer, Serialize};
@@ -95,7 +96,6 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
         TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && !f.nullable && f.ty == TypeRef::Any),
         _ => false,
     });
-    let needs_str_visitor = types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. }));
     let double_option = needs_double_option.then(double_option_module);
     let keep_null = needs_keep_null.then(|| {
         quote! {
@@ -105,18 +105,18 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
             }
         }
     });
-    let str_visitor = needs_str_visitor.then(str_visitor);
     quote! {
         #double_option
         #keep_null
-        #str_visitor
     }
 }
 
-/// One model type and its impls; `all` is every type, which unions look into.
-pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
+/// One model type and its impls; `all` is every type, which unions look into; `as_text`
+/// whether an operation sends it as a parameter's text (with `as_str`); `usage` where it is
+/// used, its summary line when the schema has no title or description.
+pub fn type_def(t: &TypeDef, all: &[TypeDef], as_text: bool, usage: &str) -> TokenStream {
     let name = t.name.to_ident();
-    let docs = doc(t.doc.as_deref());
+    let docs = type_docs(t, usage);
     match &t.kind {
         TypeKind::Struct { fields, additional, includes } => {
             let def = struct_def(&name, docs, fields, additional.as_ref(), all);
@@ -128,7 +128,7 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
                 #(#froms)*
             }
         }
-        TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
+        TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback, as_text),
         TypeKind::Union(u) => {
             let def = union(&name, docs, u, all);
             let froms = union_froms(&name, u, all);
@@ -149,6 +149,33 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// A type's docs: the schema's title and description, or where the type is used when it
+/// has neither or its title only repeats the name (`WebsetCreatedEvent`).
+fn type_docs(t: &TypeDef, usage: &str) -> TokenStream {
+    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let text = t.doc.as_deref().map(str::trim).unwrap_or_default();
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    if text.is_empty() {
+        own(usage)
+    } else if squash(first) == squash(t.name.as_str()) {
+        let rest = doc(Some(rest));
+        let blank = (!rest.is_empty()).then(|| quote!(#[doc = ""]));
+        let usage = own(usage);
+        quote!(#usage #blank #rest)
+    } else {
+        doc(Some(text))
+    }
+}
+
+/// Doc lines for a paragraph after `docs`: a blank line between, never before the first.
+fn paragraph(docs: &TokenStream, text: &str) -> TokenStream {
+    if docs.is_empty() {
+        own(text)
+    } else {
+        own(&format!("\n{text}"))
+    }
+}
+
 /// Whether a required field holds a single fixed value (a `const`, a one-value enum, a union
 /// tag): its type's default, which `new` and `Default` fill in.
 fn is_fixed(f: &Field, all: &[TypeDef]) -> bool {
@@ -162,78 +189,36 @@ fn is_defaultable(fields: &[Field], all: &[TypeDef]) -> bool {
     fields.iter().all(|f| !f.required || is_fixed(f, all))
 }
 
-/// `new(required fields)` when some field must be given, and a chained setter per optional
-/// field, taking `impl Into<T>` so that `"text"`, `5` and a union's variant read naturally.
-fn builders(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -> TokenStream {
-    let field_ty = |f: &Field| {
-        let ty = rust_type(&f.ty, all, Scope::Types);
-        if f.nullable {
-            quote!(Option<#ty>)
-        } else {
-            ty
-        }
-    };
-    let wrap = |f: &Field, value: TokenStream| match (f.boxed, f.nullable) {
+/// The type a field holds a value as: `Option<T>` for a nullable one (`None` is `null`).
+fn value_type(f: &Field, all: &[TypeDef]) -> TokenStream {
+    let ty = rust_type(&f.ty, all, Scope::Types);
+    if f.nullable {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// `value` (of [`value_type`]) boxed as the field stores it.
+fn boxed(f: &Field, value: TokenStream, all: &[TypeDef]) -> TokenStream {
+    match (f.boxed, f.nullable) {
         (false, _) => value,
         (true, false) => quote!(Box::new(#value)),
         (true, true) => {
-            let ty = field_ty(f);
+            let ty = value_type(f, all);
             quote!({
                 let value: #ty = #value;
                 value.map(Box::new)
             })
         }
-    };
-    let constructor = (!is_defaultable(fields, all)).then(|| {
-        let args = fields.iter().filter(|f| f.required && !is_fixed(f, all)).map(|f| {
-            let (n, ty) = (&f.name, field_ty(f));
-            quote!(#n: impl Into<#ty>)
-        });
-        let inits = fields.iter().map(|f| {
-            let n = &f.name;
-            if !f.required {
-                quote!(#n: None,)
-            } else if is_fixed(f, all) {
-                quote!(#n: Default::default(),)
-            } else {
-                let value = wrap(f, quote!(#n.into()));
-                quote!(#n: #value,)
-            }
-        });
-        let extra = if additional {
-            let map = additional_name(fields);
-            quote!(#map: Default::default(),)
-        } else {
-            TokenStream::new()
-        };
-        let many = fields.iter().filter(|f| f.required && !is_fixed(f, all)).count() > 7;
-        let allow = if many { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
-        let doc = own(&format!("A [`{name}`] with the fields it requires; set the others with the methods below."));
-        quote! {
-            #doc
-            #allow
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits)* #extra }
-            }
-        }
-    });
-    let setters = fields.iter().filter(|f| !f.required).map(|f| {
-        let n = &f.name;
-        let setter = if n.as_str() == "new" { format_ident!("with_new") } else { n.to_ident() };
-        let ty = field_ty(f);
-        let value = wrap(f, quote!(value.into()));
-        let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
-        let doc = own(&format!("Sets `{}`.", f.json_name.replace('`', "'")));
-        quote! {
-            #doc
-            #deprecated
-            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                self.#n = Some(#value);
-                self
-            }
-        }
-    });
-    let setters: Vec<TokenStream> = setters.collect();
+    }
+}
+
+/// `new(required fields)` when some field must be given, and chained setters for the
+/// optional fields ([`setters`]).
+fn builders(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -> TokenStream {
+    let constructor = (!is_defaultable(fields, all)).then(|| constructor(name, fields, additional, all));
+    let setters: Vec<TokenStream> = fields.iter().filter(|f| !f.required).map(|f| setters(f, fields, all)).collect();
     if constructor.is_none() && setters.is_empty() {
         return TokenStream::new();
     }
@@ -246,6 +231,88 @@ fn builders(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -
             #constructor
             #(#setters)*
         }
+    }
+}
+
+/// `new` with an `impl Into` argument per required field (fixed values filled in, optional
+/// fields absent).
+fn constructor(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -> TokenStream {
+    let given: Vec<&Field> = fields.iter().filter(|f| f.required && !is_fixed(f, all)).collect();
+    let args = given.iter().map(|f| {
+        let (n, ty) = (&f.name, value_type(f, all));
+        quote!(#n: impl Into<#ty>)
+    });
+    let inits = fields.iter().map(|f| {
+        let n = &f.name;
+        if !f.required {
+            quote!(#n: None,)
+        } else if is_fixed(f, all) {
+            quote!(#n: Default::default(),)
+        } else {
+            let value = boxed(f, quote!(#n.into()), all);
+            quote!(#n: #value,)
+        }
+    });
+    let extra = additional.then(|| {
+        let map = additional_name(fields);
+        quote!(#map: Default::default(),)
+    });
+    let allow = (given.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = own(&format!("A [`{name}`] with the fields it requires; set the others with the methods below."));
+    quote! {
+        #doc
+        #allow
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits)* #extra }
+        }
+    }
+}
+
+/// The setter of an optional field: `impl Into<T>`, so that `"text"`, `5` and a union's
+/// variant read naturally. A nullable one takes the value too (`.x(5)`, which an
+/// `impl Into<Option<f64>>` would refuse) and gets a second setter, `x_null()`, that sends
+/// `null`: absent (no call), `null` and a value stay three different things.
+fn setters(f: &Field, fields: &[Field], all: &[TypeDef]) -> TokenStream {
+    let n = &f.name;
+    let setter = if n.as_str() == "new" { format_ident!("with_new") } else { n.to_ident() };
+    let ty = rust_type(&f.ty, all, Scope::Types);
+    let value = match (f.boxed, f.nullable) {
+        (false, false) => quote!(value.into()),
+        (true, false) => quote!(Box::new(value.into())),
+        (false, true) => quote!(Some(value.into())),
+        (true, true) => quote!(Some(Box::new(value.into()))),
+    };
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    let json = f.json_name.replace('`', "'");
+    let doc = match f.doc.as_deref().and_then(super::docs::first_sentence) {
+        Some(sentence) => own(&format!("Sets `{n}`: {sentence}")),
+        None if json == n.as_str() => own(&format!("Sets the `{json}` property.")),
+        None => own(&format!("Sets `{n}`, the JSON `{json}` property.")),
+    };
+    let null_setter = f.nullable.then(|| {
+        let mut null_name = format!("{}_null", n.as_str());
+        while fields.iter().any(|other| other.name.as_str() == null_name) {
+            null_name.push('_');
+        }
+        let null_name = ident(&null_name);
+        let doc = own(&format!("Sends `{json}` as `null` (which is not the same as leaving it out)."));
+        quote! {
+            #doc
+            #deprecated
+            pub fn #null_name(mut self) -> Self {
+                self.#n = Some(None);
+                self
+            }
+        }
+    });
+    quote! {
+        #doc
+        #deprecated
+        pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+            self.#n = Some(#value);
+            self
+        }
+        #null_setter
     }
 }
 
@@ -391,51 +458,125 @@ fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// The `rename_all` rules of serde, preferred first where several fit as well.
+const RENAME_RULES: [&str; 7] =
+    ["snake_case", "camelCase", "kebab-case", "SCREAMING_SNAKE_CASE", "lowercase", "UPPERCASE", "SCREAMING-KEBAB-CASE"];
+
+/// How serde's `rename_all = rule` spells a `PascalCase` variant name.
+fn serde_rename(rule: &str, variant: &str) -> String {
+    let snake = || {
+        let mut out = String::new();
+        for (i, c) in variant.char_indices() {
+            if c.is_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    };
+    match rule {
+        "lowercase" => variant.to_ascii_lowercase(),
+        "UPPERCASE" => variant.to_ascii_uppercase(),
+        // serde slices the first byte; a name starting otherwise gets a `rename` of its own.
+        "camelCase" if variant.is_char_boundary(1) => variant[..1].to_ascii_lowercase() + &variant[1..],
+        "camelCase" => String::new(),
+        "snake_case" => snake(),
+        "SCREAMING_SNAKE_CASE" => snake().to_ascii_uppercase(),
+        "kebab-case" => snake().replace('_', "-"),
+        "SCREAMING-KEBAB-CASE" => snake().to_ascii_uppercase().replace('_', "-"),
+        _ => variant.to_owned(),
+    }
+}
+
+/// The container's `rename_all` (the rule that spells the most values right, if any does
+/// better than the names as they are) and the variants' own `rename`s for the rest.
+fn enum_renames(variants: &[EnumVariant]) -> (TokenStream, Vec<TokenStream>) {
+    let fits = |rule: &str| variants.iter().filter(|v| serde_rename(rule, v.name.as_str()) == v.value).count();
+    let best = RENAME_RULES.iter().rev().copied().max_by_key(|r| fits(r)).filter(|r| {
+        let as_is = variants.iter().filter(|v| v.name.as_str() == v.value).count();
+        fits(r) > as_is.max(1)
+    });
+    let container = best.map_or_else(TokenStream::new, |rule| quote!(#[serde(rename_all = #rule)]));
+    let renames = variants
+        .iter()
+        .map(|v| {
+            let spelled = best.map_or_else(|| v.name.as_str().to_owned(), |rule| serde_rename(rule, v.name.as_str()));
+            let value = &v.value;
+            if spelled == v.value {
+                TokenStream::new()
+            } else {
+                quote!(#[serde(rename = #value)])
+            }
+        })
+        .collect();
+    (container, renames)
+}
+
+/// An open string enum: serde's derive, with the values the spec lists as unit variants and
+/// an `untagged` variant that keeps any other string as sent (so it is re-sent unchanged).
+/// Several values get `as_str`, `is_known`, `From<&str>` (`.kind("tool")`) and `Display`; a
+/// single value (a `const`) is the type's `Default` and gets `as_str` and `From<&str>` only
+/// where an operation sends it as a parameter.
 fn string_enum(
     name: &Ident,
     docs: TokenStream,
-    variants: &[crate::model::EnumVariant],
+    variants: &[EnumVariant],
     fallback: &RustIdent,
+    as_text: bool,
 ) -> TokenStream {
     let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| own(&format!("`{v}`")));
-    let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
-    let open_doc = own(&format!(
-        "\nValues added to the API after this client was generated decode into\n[`{name}::{fallback}`], which keeps the value as sent."
-    ));
-    // A single value (`const`): the one the type is made with by default.
-    let (default_derive, default_attr) = if variants.len() == 1 {
-        (quote!(Default,), quote!(#[default]))
-    } else {
-        (TokenStream::new(), TokenStream::new())
-    };
-    quote! {
+    let (container, renames) = enum_renames(variants);
+    let single = variants.len() == 1;
+    let listed = values.iter().map(|v| format!("`{}`", v.replace('`', "'"))).collect::<Vec<_>>();
+    let open_doc = paragraph(
+        &docs,
+        &if single {
+            format!("Always {}; another value is kept in [`{fallback}`](Self::{fallback}).", listed[0])
+        } else {
+            format!("One of {}; values added later are kept in [`{fallback}`](Self::{fallback}).", listed.join(", "))
+        },
+    );
+    let (default_derive, default_attr) =
+        if single { (quote!(Default,), quote!(#[default])) } else { (TokenStream::new(), TokenStream::new()) };
+    let def = quote! {
         #docs
         #open_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive Serialize, Deserialize)]
+        #container
         pub enum #name {
             #default_attr
-            #(#variant_docs #idents,)*
+            #(#renames #idents,)*
             /// A value this client does not know yet, kept as sent.
+            #[serde(untagged)]
             #fallback(String),
         }
+    };
+    if single && !as_text {
+        return def;
+    }
+    let impls = enum_impls(name, variants, fallback);
+    quote! {
+        #def
+        #impls
+    }
+}
 
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #values,)*
-                    Self::#fallback(value) => value,
-                }
-            }
-
-            #known_doc
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#fallback(_))
+/// `as_str` and `From<&str>` of an open enum and, for more than one value, `is_known` and
+/// `Display`.
+fn enum_impls(name: &Ident, variants: &[EnumVariant], fallback: &RustIdent) -> TokenStream {
+    let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let as_str = quote! {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                #(Self::#idents => #values,)*
+                Self::#fallback(value) => value,
             }
         }
-
+    };
+    let from_str = quote! {
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -444,22 +585,31 @@ fn string_enum(
                 }
             }
         }
+    };
+    if variants.len() == 1 {
+        return quote! {
+            impl #name {
+                #as_str
+            }
+            #from_str
+        };
+    }
+    let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
+    quote! {
+        impl #name {
+            #as_str
+
+            #known_doc
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#fallback(_))
+            }
+        }
+
+        #from_str
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
             }
         }
     }
@@ -479,7 +629,7 @@ fn resolved<'a>(ty: &'a TypeRef, all: &'a [TypeDef]) -> &'a TypeRef {
 /// `From<Variant>` for each variant whose type no other variant has (and that is not the
 /// union itself): `.entity(CompanyEntity::default())` where an `Entity` is wanted.
 fn union_froms(name: &Ident, u: &Union, all: &[TypeDef]) -> TokenStream {
-    let own = |v: &crate::model::UnionVariant| matches!(resolved(&v.ty, all), TypeRef::Named(id) if &all[id.index()].name.to_ident() == name);
+    let own = |v: &UnionVariant| matches!(resolved(&v.ty, all), TypeRef::Named(id) if &all[id.index()].name.to_ident() == name);
     let impls = u
         .variants
         .iter()
@@ -623,21 +773,32 @@ fn plausible(r: Reads) -> TokenStream {
 /// `clippy::large_enum_variant` is allowed: boxing them would only make matching clumsier.
 ///
 /// Both kinds decode through `crate::decode`, which keeps the path of an error inside the
-/// variant. A tagged union decodes the variant its tag names; an untagged one tries its
-/// variants most specific first (see [`Reads`]) and keeps the first that re-encodes to the
-/// value exactly.
+/// variant. A tagged union decodes the variant its tag names ([`tagged_union`]); an untagged
+/// one tries its variants most specific first ([`untagged_union`], see [`Reads`]) and keeps
+/// the first that re-encodes to the value exactly.
 fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenStream {
-    let fallback = &u.fallback;
-    let variant_ty = |v: &crate::model::UnionVariant| rust_type(&v.ty, all, Scope::Types);
-    let variants: Vec<TokenStream> = u
-        .variants
+    match &u.tag {
+        Some(tag) => tagged_union(name, docs, u, tag, all),
+        None => untagged_union(name, docs, u, all),
+    }
+}
+
+/// A variant's Rust type, as the union's enum holds it (boxed where it closes a cycle).
+fn variant_type(v: &UnionVariant, all: &[TypeDef]) -> TokenStream {
+    let ty = rust_type(&v.ty, all, Scope::Types);
+    if v.boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// The union's variants (without the fallback), each with the tag values that select it.
+fn union_variants(u: &Union, all: &[TypeDef]) -> Vec<TokenStream> {
+    u.variants
         .iter()
         .map(|v| {
-            let vname = &v.name;
-            let mut ty = variant_ty(v);
-            if v.boxed {
-                ty = quote!(Box<#ty>);
-            }
+            let (vname, ty) = (&v.name, variant_type(v, all));
             let vdoc = match v.tag_values.as_slice() {
                 [] => TokenStream::new(),
                 values => own(&format!(
@@ -647,129 +808,146 @@ fn union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenSt
             };
             quote!(#vdoc #vname(#ty),)
         })
+        .collect()
+}
+
+/// What makes the union's value from a decoded variant: the variant itself, or a closure
+/// that boxes it.
+fn variant_wrap(v: &UnionVariant, all: &[TypeDef]) -> TokenStream {
+    let vname = &v.name;
+    if v.boxed {
+        let ty = rust_type(&v.ty, all, Scope::Types);
+        quote!(|v: #ty| Self::#vname(Box::new(v)))
+    } else {
+        quote!(Self::#vname)
+    }
+}
+
+/// A union decoded by the `tag` property.
+fn tagged_union(name: &Ident, docs: TokenStream, u: &Union, tag: &str, all: &[TypeDef]) -> TokenStream {
+    let (fallback, variants) = (&u.fallback, union_variants(u, all));
+    let arms: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .filter(|v| !v.tag_values.is_empty())
+        .map(|v| {
+            let (values, wrap) = (&v.tag_values, variant_wrap(v, all));
+            quote! {
+                Some(#(#values)|*) => crate::decode::variant(&value).map(#wrap),
+            }
+        })
         .collect();
-    let wrap = |v: &crate::model::UnionVariant| {
-        let vname = &v.name;
-        let ty = variant_ty(v);
-        if v.boxed {
-            quote!(|v: #ty| Self::#vname(Box::new(v)))
-        } else {
-            quote!(Self::#vname)
+    // No variant has a tag value the spec names: every value is kept as sent.
+    let choose = if arms.is_empty() {
+        quote!(Ok(Self::#fallback(value)))
+    } else {
+        quote! {
+            match value.get(#tag).and_then(serde_json::Value::as_str) {
+                #(#arms)*
+                _ => Ok(Self::#fallback(value)),
+            }
         }
     };
-    match &u.tag {
-        Some(tag) => {
-            let arms: Vec<TokenStream> = u
-                .variants
-                .iter()
-                .filter(|v| !v.tag_values.is_empty())
-                .map(|v| {
-                    let values = &v.tag_values;
-                    let wrap = wrap(v);
-                    quote! {
-                        Some(#(#values)|*) => crate::decode::variant(&value).map(#wrap),
-                    }
-                })
-                .collect();
-            // No variant has a tag value the spec names: every value is kept as sent.
-            let choose = if arms.is_empty() {
-                quote!(Ok(Self::#fallback(value)))
-            } else {
-                quote! {
-                    match value.get(#tag).and_then(serde_json::Value::as_str) {
-                        #(#arms)*
-                        _ => Ok(Self::#fallback(value)),
-                    }
-                }
-            };
-            let tag_doc = own(&format!("The variant is chosen by the `{tag}` property."));
-            // A variant whose type does not declare the tag property would be sent without
-            // it: such unions write the tag themselves.
-            let declares_tag = |v: &crate::model::UnionVariant| match &v.ty {
-                TypeRef::Named(id) => matches!(&all[id.index()].kind,
-                    TypeKind::Struct { fields, .. } if fields.iter().any(|f| &f.json_name == tag)),
-                _ => true,
-            };
-            let (derives, serialize) = if u.variants.iter().all(declares_tag) {
-                (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new())
-            } else {
-                let arms = u.variants.iter().map(|v| {
-                    let vname = &v.name;
-                    match v.tag_values.first() {
-                        Some(value) if !declares_tag(v) => {
-                            quote!(Self::#vname(v) => crate::decode::with_tag(v, #tag, #value, serializer),)
-                        }
-                        _ => quote!(Self::#vname(v) => v.serialize(serializer),),
-                    }
-                });
-                let serialize = quote! {
-                    impl Serialize for #name {
-                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                            match self {
-                                #(#arms)*
-                                Self::#fallback(v) => v.serialize(serializer),
-                            }
-                        }
-                    }
-                };
-                (quote!(#[derive(Debug, Clone, PartialEq)]), serialize)
-            };
-            quote! {
-                #docs
-                ///
-                #tag_doc
-                #derives
-                #[allow(clippy::large_enum_variant)]
-                pub enum #name {
-                    #(#variants)*
-                    /// A kind this client does not know yet, kept as sent.
-                    #fallback(serde_json::Value),
-                }
+    let tag_doc = paragraph(&docs, &format!("The variant is chosen by the `{tag}` property."));
+    let (derives, serialize) = match tag_serialize(name, u, tag, all) {
+        None => (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new()),
+        Some(serialize) => (quote!(#[derive(Debug, Clone, PartialEq)]), serialize),
+    };
+    quote! {
+        #docs
+        #tag_doc
+        #derives
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+            /// A kind this client does not know yet, kept as sent.
+            #fallback(serde_json::Value),
+        }
 
-                #serialize
+        #serialize
 
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = serde_json::Value::deserialize(deserializer)?;
-                        #choose
-                    }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #choose
+            }
+        }
+    }
+}
+
+/// A `Serialize` that writes the tag for the variants whose type does not declare the tag
+/// property (they would be sent without it); `None` when every variant declares it.
+fn tag_serialize(name: &Ident, u: &Union, tag: &str, all: &[TypeDef]) -> Option<TokenStream> {
+    let declares_tag = |v: &UnionVariant| match &v.ty {
+        TypeRef::Named(id) => matches!(&all[id.index()].kind,
+            TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.json_name == tag)),
+        _ => true,
+    };
+    if u.variants.iter().all(declares_tag) {
+        return None;
+    }
+    let arms = u.variants.iter().map(|v| {
+        let vname = &v.name;
+        match v.tag_values.first() {
+            Some(value) if !declares_tag(v) => {
+                quote!(Self::#vname(v) => crate::decode::with_tag(v, #tag, #value, serializer),)
+            }
+            _ => quote!(Self::#vname(v) => v.serialize(serializer),),
+        }
+    });
+    let fallback = &u.fallback;
+    Some(quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#arms)*
+                    Self::#fallback(v) => v.serialize(serializer),
                 }
             }
         }
-        None => {
-            let mut order: Vec<(Reads, &crate::model::UnionVariant)> =
-                u.variants.iter().map(|v| (reads(&v.ty, all, 0), v)).collect();
-            order.sort_by_key(|(r, _)| *r);
-            let tries = order.iter().map(|(r, v)| {
-                let plausible = plausible(*r);
-                let wrap = wrap(v);
-                let ty = variant_ty(v);
-                let known = if *r == Reads::Enum { quote!(#ty::is_known) } else { quote!(|_: &#ty| true) };
-                quote!(.variant(#plausible, #known, #wrap))
-            });
-            quote! {
-                #docs
-                ///
-                /// Decoding picks the most specific variant the value fits (integers before
-                /// numbers, listed enum values before other strings, objects with more
-                /// required properties first), one that re-encodes to the same JSON.
-                #[derive(Debug, Clone, PartialEq, Serialize)]
-                #[serde(untagged)]
-                #[allow(clippy::large_enum_variant)]
-                pub enum #name {
-                    #(#variants)*
-                    /// A value of a JSON kind that no variant reads, kept as sent.
-                    #fallback(serde_json::Value),
-                }
+    })
+}
 
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = serde_json::Value::deserialize(deserializer)?;
-                        let mut pick = crate::decode::Untagged::new(&value);
-                        pick #(#tries)*;
-                        pick.finish(Self::#fallback)
-                    }
-                }
+/// A union without a tag: its variants tried most specific first.
+fn untagged_union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -> TokenStream {
+    let (fallback, variants) = (&u.fallback, union_variants(u, all));
+    let mut order: Vec<(Reads, &UnionVariant)> = u.variants.iter().map(|v| (reads(&v.ty, all, 0), v)).collect();
+    order.sort_by_key(|(r, _)| *r);
+    let tries = order.iter().map(|(r, v)| {
+        let (plausible, wrap) = (plausible(*r), variant_wrap(v, all));
+        let ty = rust_type(&v.ty, all, Scope::Types);
+        // An open enum's `Unknown` fits any string: it is taken only if nothing else fits.
+        let known = match (r, resolved(&v.ty, all)) {
+            (Reads::Enum, TypeRef::Named(id)) => match &all[id.index()].kind {
+                TypeKind::Enum { fallback, .. } => quote!(|v: &#ty| !matches!(v, #ty::#fallback(_))),
+                _ => quote!(|_: &#ty| true),
+            },
+            _ => quote!(|_: &#ty| true),
+        };
+        quote!(.variant(#plausible, #known, #wrap))
+    });
+    let order_doc = paragraph(
+        &docs,
+        "Decoding picks the most specific variant the value fits (integers before\nnumbers, listed enum values before other strings, objects with more\nrequired properties first), one that re-encodes to the same JSON.",
+    );
+    quote! {
+        #docs
+        #order_doc
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+            /// A value of a JSON kind that no variant reads, kept as sent.
+            #fallback(serde_json::Value),
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let mut pick = crate::decode::Untagged::new(&value);
+                pick #(#tries)*;
+                pick.finish(Self::#fallback)
             }
         }
     }
@@ -790,26 +968,6 @@ fn double_option_module() -> TokenStream {
 
             pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
                 Option::<T>::deserialize(deserializer).map(Some)
-            }
-        }
-    }
-}
-
-/// Decodes enum strings without allocating for the values the enum knows.
-fn str_visitor() -> TokenStream {
-    let visitor = format_ident!("StrVisitor");
-    quote! {
-        struct #visitor<T>(std::marker::PhantomData<T>);
-
-        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for #visitor<T> {
-            type Value = T;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-                Ok(T::from(value))
             }
         }
     }
