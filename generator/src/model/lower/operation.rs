@@ -245,9 +245,14 @@ impl Lower<'_> {
             // `simple` style, the only one for headers and the default for paths.
             return Some(',');
         };
+        // `explode` defaults to true for `form` only; an exploded list repeats the parameter
+        // whatever the style (`ids=1&ids=2`).
         match style {
             oa::QueryStyle::Form if parameter_data.explode.unwrap_or(true) => None,
             oa::QueryStyle::Form => Some(','),
+            oa::QueryStyle::SpaceDelimited | oa::QueryStyle::PipeDelimited if parameter_data.explode == Some(true) => {
+                None
+            }
             oa::QueryStyle::SpaceDelimited => Some(' '),
             oa::QueryStyle::PipeDelimited => Some('|'),
             oa::QueryStyle::DeepObject => {
