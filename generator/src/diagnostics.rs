@@ -14,6 +14,19 @@ pub fn pointer_push(base: &str, token: &str) -> String {
     format!("{base}/{escaped}")
 }
 
+/// What kind of JSON value `v` is, for messages ("a list", "a mapping").
+pub fn kind_of(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
 /// The reference tokens of a JSON pointer, unescaped (`/paths/~1a` gives `["paths", "/a"]`).
 pub fn pointer_tokens(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {

@@ -28,7 +28,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostics::{pointer_push, Diagnostics, Error};
+use crate::diagnostics::{kind_of, pointer_push, Diagnostics, Error};
 
 /// Schemas nested deeper than this are refused rather than risking the stack later on.
 const MAX_SCHEMA_DEPTH: usize = 96;
@@ -533,17 +533,6 @@ fn security_schemes(components: &mut Map<String, Value>, diags: &mut Diagnostics
     }
     for name in drop {
         schemes.shift_remove(&name);
-    }
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
     }
 }
 

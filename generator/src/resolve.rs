@@ -26,7 +26,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostics::{pointer_push, Error, Location};
+use crate::diagnostics::{kind_of, pointer_push, Error, Location};
+use crate::validate::{SCHEMA_LISTS, SCHEMA_MAPS, SINGLE_SUBSCHEMAS};
 
 /// Where the document came from: decides whether references to other files can be read.
 #[derive(Debug, Clone, Copy)]
@@ -224,24 +225,13 @@ fn walk(v: &Value, kind: Kind, ptr: &str, depth: usize, sites: &mut Vec<Site>) {
             }
         }
         Kind::Schema => {
-            for key in ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] {
+            for key in SCHEMA_MAPS {
                 each_entry(v, key, Kind::Schema, ptr, depth, sites);
             }
-            for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+            for key in SCHEMA_LISTS {
                 each_item(v, key, Kind::Schema, ptr, depth, sites);
             }
-            for key in [
-                "items",
-                "not",
-                "contains",
-                "propertyNames",
-                "if",
-                "then",
-                "else",
-                "additionalProperties",
-                "unevaluatedProperties",
-                "unevaluatedItems",
-            ] {
+            for key in SINGLE_SUBSCHEMAS {
                 match obj.get(key) {
                     Some(Value::Array(_)) => each_item(v, key, Kind::Schema, ptr, depth, sites),
                     Some(_) => child(v, key, Kind::Schema, ptr, depth, sites),
@@ -707,7 +697,7 @@ impl Round {
             return Ok(true);
         }
         if !target.is_object() {
-            return Err(fail(format!("it points to {}, where a {} was expected", describe(target), site.kind.noun())));
+            return Err(fail(format!("it points to {}, where a {} was expected", kind_of(target), site.kind.noun())));
         }
         copy_in(doc, files, site, &path);
         Ok(true)
@@ -796,17 +786,6 @@ fn alias_key(doc: &Value, site: &Site) -> Option<String> {
         return None;
     }
     pure_ref(get_path(doc, &tokens)?).map(|_| key.clone())
-}
-
-fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
 }
 
 fn set_ref(doc: &mut Value, site: &str, reference: &str) {

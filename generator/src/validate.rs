@@ -20,8 +20,15 @@ use crate::model::HttpMethod;
 /// Parameter locations of Swagger 2.0 that OpenAPI 3 replaced by request bodies.
 const SWAGGER_LOCATIONS: [&str; 2] = ["body", "formData"];
 
+/// Keywords whose value maps names to schemas.
+pub(crate) const SCHEMA_MAPS: [&str; 5] =
+    ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+
+/// Keywords whose value is a list of schemas.
+pub(crate) const SCHEMA_LISTS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
+
 /// Keywords whose value is one schema.
-const SINGLE_SUBSCHEMAS: [&str; 12] = [
+pub(crate) const SINGLE_SUBSCHEMAS: [&str; 12] = [
     "items",
     "additionalItems",
     "not",
@@ -477,7 +484,7 @@ impl Validator<'_> {
 
     /// Every schema nested in this one: in maps of named schemas, single keywords and lists.
     fn subschemas(&mut self, obj: &Map<String, Value>, ptr: &str, depth: usize) -> Result<(), Error> {
-        for key in ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] {
+        for key in SCHEMA_MAPS {
             match obj.get(key) {
                 Some(Value::Object(map)) => {
                     let here = pointer_push(ptr, key);
@@ -499,7 +506,7 @@ impl Validator<'_> {
                 self.schema(sub, &pointer_push(ptr, key), depth + 1)?;
             }
         }
-        for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        for key in SCHEMA_LISTS {
             if let Some(Value::Array(list)) = obj.get(key) {
                 let here = pointer_push(ptr, key);
                 for (i, sub) in list.iter().enumerate() {
