@@ -22,6 +22,50 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// Method names of standard traits (clippy's `should_implement_trait` list). A setter the spec
+/// names so (a property called `add`) is allowed the name, which is the spec's, not a trait's.
+const STD_TRAIT_METHODS: [&str; 30] = [
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// `#[allow(clippy::should_implement_trait)]` for a method named like a standard trait's.
+pub(crate) fn allow_trait_name(name: &str) -> TokenStream {
+    if STD_TRAIT_METHODS.contains(&name.trim_start_matches("r#")) {
+        quote!(#[allow(clippy::should_implement_trait)])
+    } else {
+        TokenStream::new()
+    }
+}
+
 /// What the emitted code needs beyond the model.
 pub struct EmitSettings<'a> {
     pub api_key_env: &'a str,

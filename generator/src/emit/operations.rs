@@ -76,9 +76,19 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
             use crate::error::Error;
         }
     };
+    // `Client` is in scope for the link only when there is an operation to import it for.
+    let module_doc = if ops.is_empty() {
+        quote! {
+            //! Request builders, one per operation: the spec describes none.
+        }
+    } else {
+        quote! {
+            //! Request builders, one per operation. Start one with the matching [`Client`] method,
+            //! set optional parameters, then `send()` it.
+        }
+    };
     quote! {
-        //! Request builders, one per operation. Start one with the matching [`Client`] method,
-        //! set optional parameters, then `send()` it.
+        #module_doc
 
         #header_use
         #common_use
@@ -377,8 +387,10 @@ impl Inputs {
                     own(&format!("Sets the `{}` {place} parameter.", p.name.replace('`', "'")))
                 }
             };
+            let allow = super::allow_trait_name(&name.to_string());
             inputs.setters.push(quote! {
                 #pdoc
+                #allow
                 pub fn #name(mut self, value: #arg) -> Self {
                     self.#name = Some(#value);
                     self

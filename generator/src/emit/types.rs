@@ -305,9 +305,11 @@ fn setters(f: &Field, fields: &[Field], all: &[TypeDef]) -> TokenStream {
             }
         }
     });
+    let allow = super::allow_trait_name(&setter.to_string());
     quote! {
         #doc
         #deprecated
+        #allow
         pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
             self.#n = Some(#value);
             self
