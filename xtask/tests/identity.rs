@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use generator::model::{Api, TypeDef, TypeKind, TypeRef};
 use serde_json::Value;
 
-/// Keywords that change docs, not types (kept in step with `model/lower/identity.rs`).
+/// Keywords that change docs only. `model/lower/identity.rs` also ignores bounds (`minLength`,
+/// `maximum`, `pattern`, ...) when it compares shapes; here a changed bound still counts as a
+/// change of the type's own schema, so it may explain a changed type.
 const ANNOTATIONS: [&str; 10] = [
     "description",
     "title",
