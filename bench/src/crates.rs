@@ -28,16 +28,35 @@ pub struct Crate {
     pub bytes: usize,
 }
 
+/// Lines and bytes of the Rust files among `files`, leaving out our runtime crate (under
+/// `runtime/`), a dependency like progenitor's `progenitor-client`, which [`runtime_of`]
+/// counts.
 fn count(files: &[(PathBuf, String)]) -> (usize, usize) {
     files
         .iter()
-        .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs"))
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs") && !p.starts_with("runtime"))
         .fold((0, 0), |(l, b), (_, text)| (l + text.lines().count(), b + text.len()))
+}
+
+/// The runtime crate next to one of our generated crates: compiled once, as a dependency,
+/// and the same for every spec but its name.
+pub fn runtime_of(ours: &Crate) -> Result<Crate, String> {
+    let dir = ours.dir.join("runtime");
+    let src = dir.join("src");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&src).map_err(|e| format!("{}: {e}", src.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        files.push((path.strip_prefix(&dir).unwrap_or(&path).to_path_buf(), text));
+    }
+    let (lines, bytes) = count(&files);
+    Ok(Crate { dir, lines, bytes })
 }
 
 fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Crate, String> {
     // A crate left from an earlier run may have files this one does not.
     let _ = std::fs::remove_dir_all(dir.join("src"));
+    let _ = std::fs::remove_dir_all(dir.join("runtime/src"));
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(|e| e.to_string())?;

@@ -6,7 +6,9 @@
 //! Monitor.
 //!
 //! Each operation is a method on [`Client`] that returns a request builder: set any
-//! optional parameters on it, then `send()` it. Models live in [`types`].
+//! optional parameters on it, then `send()` it. Models live in [`types`]. What every
+//! generated client shares (connection settings, retries, errors, paging) is in
+//! [`runtime`], a crate of its own next to this one.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), exa_websets::Error> {
@@ -20,25 +22,48 @@
 //! ```
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-pub mod client;
-pub mod decode;
-pub mod error;
 pub mod operations;
-pub mod paging;
 pub mod types;
 
-pub use client::{ApiResponse, Client, ClientBuilder, Redirects, RetryPolicy};
-pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
+/// The client runtime: connection settings, retries, redirects, errors, paging. It is
+/// the same for every generated client, and a crate of its own, written next to this
+/// one.
+pub use exa_websets_runtime as runtime;
+pub use runtime::{
+    ApiError, ApiResponse, DecodeError, Error, EventError, RedirectError, Redirects,
+    RetryPolicy,
+};
 
 /// What the spec says about reaching the API: the server is `https://api.exa.ai/websets/`; the
 /// API key is sent in the header `x-api-key`; it is read from `EXA_API_KEY` when none is given.
-pub const API: client::ApiInfo = client::ApiInfo {
+/// Every request's `User-Agent` is this crate's name and version.
+pub const API: runtime::ApiInfo = runtime::ApiInfo {
     default_base_url: Some("https://api.exa.ai/websets/"),
-    auth: Some(client::AuthScheme::Header("x-api-key")),
+    auth: Some(runtime::AuthScheme::Header("x-api-key")),
     api_key_env: "EXA_API_KEY",
+    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
 
+/// Builds a [`Client`]: base URL, credentials, timeouts, retries, redirects, HTTP client.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+/// A handle to the Websets API, with a method per operation. Cloning it is cheap and shares the
+/// connection pool.
+///
+/// It dereferences to [`runtime::Client`], which holds its settings (base URL, timeouts,
+/// limits) and sends requests.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: runtime::Client,
+}
+
 impl Client {
+    /// Settings beyond the defaults: base URL, credentials, timeouts, retries, redirects,
+    /// HTTP client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::for_api(API)
+    }
+
     /// A client for the default server that authenticates with `api_key`.
     pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
         Self::builder().api_key(api_key).build()
@@ -47,5 +72,19 @@ impl Client {
     /// A client for the default server that reads its API key from `EXA_API_KEY`.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().build()
+    }
+}
+
+impl From<runtime::Client> for Client {
+    fn from(inner: runtime::Client) -> Self {
+        Client { inner }
+    }
+}
+
+impl std::ops::Deref for Client {
+    type Target = runtime::Client;
+
+    fn deref(&self) -> &runtime::Client {
+        &self.inner
     }
 }

@@ -6,8 +6,8 @@
 
 use reqwest::header::HeaderMap;
 use reqwest::Method;
-use crate::client::{ApiResponse, Client, Request};
-use crate::error::Error;
+use crate::runtime::client::{ApiResponse, Request};
+use crate::{Client, Error};
 use crate::types;
 
 /// Request builder for `GET /v0/monitors/{monitor}/runs`, made by
@@ -56,7 +56,7 @@ impl MonitorsRunsList {
         self,
     ) -> Result<ApiResponse<types::ListMonitorRunsResponse>, Error> {
         let mut path = String::from("/v0/monitors/");
-        crate::client::push_path_param(&mut path, "monitor", &self.monitor)?;
+        crate::runtime::client::push_path_param(&mut path, "monitor", &self.monitor)?;
         path.push_str("/runs");
         let mut query = Vec::new();
         if let Some(value) = &self.cursor {
@@ -67,7 +67,7 @@ impl MonitorsRunsList {
         }
         let mut headers = HeaderMap::new();
         for (name, value) in &self.extra_headers {
-            crate::client::extra_header(&mut headers, name, value)?;
+            crate::runtime::client::extra_header(&mut headers, name, value)?;
         }
         let body = None;
         let request = Request {
@@ -87,18 +87,18 @@ impl MonitorsRunsList {
     /// stream is read, following the cursor until the server says there are no more.
     /// The page size is the `limit` set on this request.
     /// The stream ends after the first error, which it yields (see
-    /// [`crate::paging::cursor_stream`] for the errors paging itself can give).
+    /// [`crate::runtime::paging::cursor_stream`] for the errors paging itself can give).
     pub fn into_stream(
         self,
     ) -> futures::stream::BoxStream<'static, Result<types::MonitorRun, Error>> {
-        crate::paging::cursor_stream(self)
+        crate::runtime::paging::cursor_stream(self)
     }
 }
 
-impl crate::paging::CursorPaged for MonitorsRunsList {
+impl crate::runtime::paging::CursorPaged for MonitorsRunsList {
     type Item = types::MonitorRun;
 
-    fn client(&self) -> &Client {
+    fn client(&self) -> &crate::runtime::Client {
         &self.client
     }
 
@@ -114,11 +114,11 @@ impl crate::paging::CursorPaged for MonitorsRunsList {
         self,
     ) -> futures::future::BoxFuture<
         'static,
-        Result<crate::paging::Page<types::MonitorRun>, Error>,
+        Result<crate::runtime::paging::Page<types::MonitorRun>, Error>,
     > {
         Box::pin(async move {
             let page = self.send().await?.into_inner();
-            Ok(crate::paging::Page {
+            Ok(crate::runtime::paging::Page {
                 items: page.data,
                 has_more: page.has_more,
                 next_cursor: page.next_cursor,

@@ -9,22 +9,52 @@ use serde::{Deserialize, Serialize};
 /// Kind of object; always `monitor_run`.
 ///
 /// Always `monitor_run`; another value is kept in [`Unknown`](Self::Unknown).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum MonitorRunObject {
     #[default]
-    #[serde(rename = "monitor_run")]
     MonitorRun,
     /// A value this client does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl MonitorRunObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MonitorRun => "monitor_run",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for MonitorRunObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "monitor_run" => Self::MonitorRun,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MonitorRunObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MonitorRunObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode::open_enum(deserializer)
+    }
 }
 
 /// Where the run is in its life cycle.
 ///
 /// One of `created`, `running`, `completed`, `canceled`, `failed`; values added later are kept
 /// in [`Unknown`](Self::Unknown).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MonitorRunStatus {
     Created,
     Running,
@@ -32,7 +62,6 @@ pub enum MonitorRunStatus {
     Canceled,
     Failed,
     /// A value this client does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -74,16 +103,28 @@ impl std::fmt::Display for MonitorRunStatus {
     }
 }
 
+impl Serialize for MonitorRunStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MonitorRunStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode::open_enum(deserializer)
+    }
+}
+
 /// What the run does.
 ///
 /// One of `search`, `refresh`; values added later are kept in [`Unknown`](Self::Unknown).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MonitorRunType {
     Search,
     Refresh,
     /// A value this client does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -116,6 +157,20 @@ impl From<&str> for MonitorRunType {
 impl std::fmt::Display for MonitorRunType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for MonitorRunType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MonitorRunType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode::open_enum(deserializer)
     }
 }
 

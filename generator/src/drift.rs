@@ -58,17 +58,24 @@ fn read(path: &Path) -> io::Result<Option<String>> {
     }
 }
 
-/// Files under `src/` that carry the `@generated` marker: the generator's own output.
+/// The folders whose `.rs` files the generator writes: the crate's and its runtime's.
+const SOURCE_DIRS: [&str; 2] = ["src", "runtime/src"];
+
+/// Files in [`SOURCE_DIRS`] that carry the `@generated` marker: the generator's own output.
 fn generated_on_disk(root: &Path) -> io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let src = root.join("src");
-    if !src.is_dir() {
-        return Ok(found);
-    }
-    for entry in fs::read_dir(&src)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "rs") && read(&path).ok().flatten().is_some_and(|t| is_generated(&t)) {
-            found.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+    for dir in SOURCE_DIRS {
+        let src = root.join(dir);
+        if !src.is_dir() {
+            continue;
+        }
+        for entry in fs::read_dir(&src)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "rs")
+                && read(&path).ok().flatten().is_some_and(|t| is_generated(&t))
+            {
+                found.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+            }
         }
     }
     found.sort();

@@ -272,9 +272,17 @@ fn write_crate(api: &model::Api, found: Vec<Warning>, options: &Options, api_key
     for (file, contents) in format_files(&emit::Emitter::new(api, &settings), &rust_header)? {
         files.push(GeneratedFile { path: PathBuf::from(format!("src/{}", file.name())), contents });
     }
-    for runtime in emit::runtime_files(api.has_event_streams()) {
+    files.push(GeneratedFile {
+        path: PathBuf::from("runtime/Cargo.toml"),
+        contents: emit::runtime_manifest(
+            &options.crate_name,
+            &options.crate_version,
+            &format::header(&options.regenerate_command, "#"),
+        ),
+    });
+    for runtime in emit::RUNTIME_FILES {
         files.push(GeneratedFile {
-            path: PathBuf::from(format!("src/{}", runtime.name)),
+            path: PathBuf::from(format!("runtime/src/{}", runtime.name)),
             contents: runtime.contents(&rust_header),
         });
     }

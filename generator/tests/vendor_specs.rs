@@ -23,7 +23,11 @@ fn ok(text: &str) -> Output {
 }
 
 fn source(out: &Output, file: &str) -> String {
-    out.files.iter().find(|f| f.path.ends_with(file)).map(|f| f.contents.clone()).unwrap_or_default()
+    out.files
+        .iter()
+        .find(|f| f.path == std::path::Path::new("src").join(file))
+        .map(|f| f.contents.clone())
+        .unwrap_or_default()
 }
 
 fn warned(out: &Output, pointer: &str, words: &str) -> bool {

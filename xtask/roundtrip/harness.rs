@@ -34,7 +34,7 @@ fn difference(sent: &Value, back: &Value, path: &str) -> Option<String> {
 fn check<T: DeserializeOwned + Serialize>(cases: &Cases, name: &str, failures: &mut Vec<String>) {
     for (i, text) in cases[name].iter().enumerate() {
         let sent: Value = serde_json::from_str(text).expect("the instances are JSON");
-        match CRATE_IDENT::client::decode_json::<T>(text.as_bytes()) {
+        match CRATE_IDENT::runtime::client::decode_json::<T>(text.as_bytes()) {
             Err((path, err)) => {
                 failures.push(format!("{name} #{i}: does not decode at `{path}`: {err}\n  instance: {text}"))
             }

@@ -1,9 +1,10 @@
 //! Connection settings, retries, redirects, and the request and response handling that
 //! every operation shares.
 //!
-//! This module is the same in every generated crate (its source is
+//! This module is the same for every generated crate (its source is
 //! `generator/runtime/src/client.rs` in the generator's repository, compiled and tested
-//! there); only [`crate::API`], what the spec says about reaching the API, differs.
+//! there); what the spec says about reaching the API comes from the generated crate, as
+//! the [`ApiInfo`] it passes to [`ClientBuilder::for_api`].
 //!
 //! # What is sent where
 //!
@@ -16,6 +17,7 @@
 //! [`ClientBuilder::redirects`] allows following it, and then no credential goes along.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -23,9 +25,6 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::error::{ApiError, DecodeError, Error, RedirectError};
-
-/// The `User-Agent` every request carries: the generated crate's name and version.
-pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The most redirects followed for one request before it fails with [`Error::Redirect`].
 pub const MAX_REDIRECTS: usize = 10;
@@ -41,7 +40,7 @@ pub enum AuthScheme {
     Bearer,
 }
 
-/// What the spec says about reaching the API; the generated crate's [`crate::API`].
+/// What the spec says about reaching the API: the generated crate's `API` constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiInfo {
     /// The first server the spec names, with its variables at their defaults.
@@ -51,6 +50,9 @@ pub struct ApiInfo {
     pub auth: Option<AuthScheme>,
     /// The environment variable the API key is read from when none is given.
     pub api_key_env: &'static str,
+    /// The `User-Agent` every request carries: the generated crate's name and version,
+    /// `name/version`.
+    pub user_agent: &'static str,
 }
 
 /// What to do with a redirect to another origin (or from `https` to `http`).
@@ -76,6 +78,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
+    user_agent: &'static str,
     credentials: Vec<Credential>,
     retry: RetryPolicy,
     redirects: Redirects,
@@ -106,12 +109,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Settings beyond the defaults: base URL, credentials, timeouts, retries, redirects,
-    /// HTTP client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::for_api(crate::API)
-    }
-
     /// The URL that operation paths are appended to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
@@ -243,7 +240,7 @@ impl Client {
             .http
             .request(hop.method.clone(), url)
             .headers(headers)
-            .header(reqwest::header::USER_AGENT, USER_AGENT)
+            .header(reqwest::header::USER_AGENT, self.inner.user_agent)
             .header(reqwest::header::ACCEPT, accept);
         if let Some(timeout) = request.timeout.unwrap_or(Some(self.inner.timeout)) {
             builder = builder.timeout(timeout);
@@ -317,8 +314,9 @@ fn may_retry_transport(err: &reqwest::Error, may_resend: bool) -> bool {
     err.is_connect() || (may_resend && err.is_request())
 }
 
-/// Builds a [`Client`].
-pub struct ClientBuilder {
+/// Builds a [`Client`], or a generated crate's client type `C`, which wraps one (see
+/// [`ClientBuilder::build`]).
+pub struct ClientBuilder<C = Client> {
     api: ApiInfo,
     api_key: Option<String>,
     bearer_token: Option<String>,
@@ -331,9 +329,10 @@ pub struct ClientBuilder {
     redirects: Redirects,
     max_response_bytes: usize,
     max_pages: usize,
+    client: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api", &self.api)
@@ -352,8 +351,9 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
-    /// A builder for the API `api` describes; [`Client::builder`] passes [`crate::API`].
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder for the API `api` describes; a generated crate's `Client::builder` passes
+    /// its `API`.
     pub fn for_api(api: ApiInfo) -> Self {
         ClientBuilder {
             api,
@@ -368,6 +368,7 @@ impl ClientBuilder {
             redirects: Redirects::default(),
             max_response_bytes: 32 * 1024 * 1024,
             max_pages: 10_000,
+            client: PhantomData,
         }
     }
 
@@ -455,11 +456,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and makes the client.
+    /// Checks the settings and makes the client: a [`Client`], or the generated crate's
+    /// client made from one.
     ///
     /// # Errors
     /// [`Error::Config`] for a missing or unusable API key, base URL or header.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
         let mut credentials = Vec::new();
         if let Some(scheme) = self.api.auth {
             let key = match self.api_key {
@@ -494,10 +496,11 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| Error::from_reqwest(err, 0))?;
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                user_agent: self.api.user_agent,
                 credentials,
                 retry: self.retry,
                 redirects: self.redirects,
@@ -505,7 +508,7 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 max_pages: self.max_pages,
             }),
-        })
+        }))
     }
 }
 

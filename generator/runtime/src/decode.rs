@@ -1,5 +1,5 @@
 //! Decoding unions, and placing decoding errors that happen inside them (and encoding the
-//! tag of a union whose variants do not declare it).
+//! tag of a union whose variants do not declare it); decoding open enums ([`open_enum`]).
 //!
 //! A union's `Deserialize` reads the value whole (as a [`serde_json::Value`]) and then tries
 //! its variants on it. Two things would be lost that way, and this module keeps them:
@@ -160,6 +160,37 @@ impl<'v, U: Serialize> Untagged<'v, U> {
     }
 }
 
+/// Reads an open enum, a generated enum that keeps values the spec does not list in a
+/// variant of their own: any JSON string, turned into `T` by `T`'s `From<&str>` (which maps
+/// the values the spec lists to their variants and keeps any other as sent). Anything but
+/// a string is an error. Generated enums call this from their `Deserialize`, and serialize
+/// with `as_str`; one small generic function instead of serde's derive for each enum keeps
+/// generated crates quick to compile.
+///
+/// # Errors
+/// `D::Error` when the value is not a string.
+pub fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+}
+
 /// The line and column (both from 1) of the value at `path` (as `serde_path_to_error`
 /// prints paths: `data[0].properties.name`) in the JSON text `body`, if it is there.
 pub fn locate(body: &[u8], path: &str) -> Option<(usize, usize)> {
@@ -294,6 +325,31 @@ fn skip_value(body: &[u8], mut at: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Other(String),
+    }
+
+    impl From<&str> for Color {
+        fn from(value: &str) -> Self {
+            match value {
+                "red" => Color::Red,
+                other => Color::Other(other.to_owned()),
+            }
+        }
+    }
+
+    #[test]
+    fn open_enums_keep_unknown_strings_and_refuse_other_values() {
+        let read = |json: &str| open_enum::<_, Color>(&mut serde_json::Deserializer::from_str(json));
+        assert_eq!(read(r#""red""#).unwrap(), Color::Red);
+        assert_eq!(read(r#""r\u0065d""#).unwrap(), Color::Red, "escaped strings are read too");
+        assert_eq!(read(r#""mauve""#).unwrap(), Color::Other("mauve".into()));
+        let err = read("3").unwrap_err().to_string();
+        assert!(err.contains("expected a string"), "{err}");
+    }
 
     #[test]
     fn paths_are_found_in_the_text() {

@@ -1,25 +1,23 @@
-//! The client runtime: the modules every generated crate carries unchanged.
+//! The client runtime: what every generated crate shares, whatever its spec.
 //!
-//! `client.rs`, `decode.rs`, `error.rs` and `paging.rs` are copied verbatim (after the `@generated`
-//! header) into each crate the generator writes, next to its generated `lib.rs`,
-//! `operations.rs` and `types.rs`; `sse.rs` too, into crates with a streaming operation. They are ordinary Rust here so that they are
-//! compiled, linted and tested once, for every spec alike. The only thing they need
-//! from the generated crate is [`API`], what the spec says about reaching the API; this
-//! crate's own is an example for its tests.
+//! The generator writes this crate, byte for byte, next to each crate it generates (as
+//! `runtime/`, named after that crate plus `-runtime`), which depends on it. It is ordinary
+//! Rust here so that it is compiled, linted and tested once, for every spec alike; and in a
+//! user's build it is a dependency of its own, so regenerating the client or changing the
+//! spec does not compile it again. The generated crate wraps [`Client`] in its own `Client`
+//! type, which has a method per operation, and passes [`ClientBuilder::for_api`] what its
+//! spec says about reaching the API, as an [`ApiInfo`].
+//!
+//! # Features
+//! - `sse`: the `sse` module, server-sent event streams, and the crates it reads them with.
+//!   Generated crates turn it on when they have an operation that streams.
 
 pub mod client;
 pub mod decode;
 pub mod error;
 pub mod paging;
+#[cfg(feature = "sse")]
 pub mod sse;
 
 pub use client::{ApiInfo, ApiResponse, AuthScheme, Client, ClientBuilder, Redirects, RetryPolicy};
 pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
-
-/// What the spec says about reaching the API. In a generated crate this comes from the
-/// spec; here it is an example: an API key in an `x-api-key` header.
-pub const API: ApiInfo = ApiInfo {
-    default_base_url: Some("https://api.example.com/v1/"),
-    auth: Some(AuthScheme::Header("x-api-key")),
-    api_key_env: "EXAMPLE_API_KEY",
-};

@@ -46,8 +46,13 @@ impl CursorPaged for Scripted {
 }
 
 fn listing(pages: &[(&str, bool, Option<&str>)], max_pages: usize) -> Scripted {
-    let api = ApiInfo { default_base_url: Some("http://127.0.0.1:9/"), auth: None, api_key_env: "UNUSED_TEST_KEY" };
-    let client = ClientBuilder::for_api(api).max_pages(max_pages).build().unwrap();
+    let api = ApiInfo {
+        default_base_url: Some("http://127.0.0.1:9/"),
+        auth: None,
+        api_key_env: "UNUSED_TEST_KEY",
+        user_agent: "test/0",
+    };
+    let client = ClientBuilder::<Client>::for_api(api).max_pages(max_pages).build().unwrap();
     let pages = pages.iter().map(|(c, more, next)| (c.to_string(), (*more, next.map(str::to_owned)))).collect();
     Scripted { client, cursor: None, pages: Arc::new(pages), requested: Arc::default() }
 }

@@ -12,14 +12,19 @@ const SECRET: &str = "sk-live-SECRET-0123456789";
 
 /// Every way the client can carry a credential, each as a configured builder.
 fn credential_kinds() -> Vec<(&'static str, ClientBuilder)> {
-    let api = |auth| ApiInfo { default_base_url: None, auth: Some(auth), api_key_env: "UNUSED_TEST_KEY" };
-    let none = ApiInfo { default_base_url: None, auth: None, api_key_env: "UNUSED_TEST_KEY" };
+    let api = |auth| ApiInfo {
+        default_base_url: None,
+        auth: Some(auth),
+        api_key_env: "UNUSED_TEST_KEY",
+        user_agent: "test/0",
+    };
+    let none = ApiInfo { default_base_url: None, auth: None, api_key_env: "UNUSED_TEST_KEY", user_agent: "test/0" };
     vec![
-        ("api key header", ClientBuilder::for_api(api(AuthScheme::Header("x-api-key"))).api_key(SECRET)),
-        ("api key query", ClientBuilder::for_api(api(AuthScheme::Query("api_key"))).api_key(SECRET)),
-        ("bearer scheme", ClientBuilder::for_api(api(AuthScheme::Bearer)).api_key(SECRET)),
-        ("bearer token", ClientBuilder::for_api(none).bearer_token(SECRET)),
-        ("sensitive header", ClientBuilder::for_api(none).sensitive_header("x-org-secret", SECRET)),
+        ("api key header", ClientBuilder::<Client>::for_api(api(AuthScheme::Header("x-api-key"))).api_key(SECRET)),
+        ("api key query", ClientBuilder::<Client>::for_api(api(AuthScheme::Query("api_key"))).api_key(SECRET)),
+        ("bearer scheme", ClientBuilder::<Client>::for_api(api(AuthScheme::Bearer)).api_key(SECRET)),
+        ("bearer token", ClientBuilder::<Client>::for_api(none).bearer_token(SECRET)),
+        ("sensitive header", ClientBuilder::<Client>::for_api(none).sensitive_header("x-org-secret", SECRET)),
     ]
 }
 

@@ -11,8 +11,8 @@ use reqwest::Method;
 use support::{json, response, Reply, Server};
 
 fn client(base: &str, retry: RetryPolicy) -> Client {
-    let api = ApiInfo { default_base_url: None, auth: None, api_key_env: "UNUSED_TEST_KEY" };
-    ClientBuilder::for_api(api).base_url(base).retry_policy(retry).build().unwrap()
+    let api = ApiInfo { default_base_url: None, auth: None, api_key_env: "UNUSED_TEST_KEY", user_agent: "test/0" };
+    ClientBuilder::<Client>::for_api(api).base_url(base).retry_policy(retry).build().unwrap()
 }
 
 /// Backoff far longer than any `Retry-After` below, so a quick retry proves the header

@@ -23,9 +23,13 @@ struct Delta {
 }
 
 fn builder(server: &Server) -> ClientBuilder {
-    let api =
-        ApiInfo { default_base_url: None, auth: Some(AuthScheme::Header("x-api-key")), api_key_env: "UNUSED_KEY" };
-    ClientBuilder::for_api(api)
+    let api = ApiInfo {
+        default_base_url: None,
+        auth: Some(AuthScheme::Header("x-api-key")),
+        api_key_env: "UNUSED_KEY",
+        user_agent: "test/0",
+    };
+    ClientBuilder::<Client>::for_api(api)
         .api_key(SECRET)
         .base_url(server.url("/v1"))
         .retry_policy(RetryPolicy { initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() })
@@ -151,7 +155,8 @@ async fn invalid_utf8_ends_the_stream_with_an_event_error() {
         reply.extend_from_slice(b"data: {\"text\":\"a\"}\n\ndata: \xff\xfe\n\ndata: {\"text\":\"b\"}\n\n");
         socket.write_all(&reply).await.unwrap();
     });
-    let client = Client::builder().api_key("k").base_url(format!("http://{addr}")).build().unwrap();
+    let api = ApiInfo { default_base_url: None, auth: None, api_key_env: "UNUSED_KEY", user_agent: "test/0" };
+    let client = ClientBuilder::<Client>::for_api(api).base_url(format!("http://{addr}")).build().unwrap();
     let items = drain(open(&client).await.unwrap()).await;
     assert_eq!(items.len(), 2, "{:?}", texts(&items));
     assert!(matches!(&items[1], Err(Error::Event(e)) if e.message.contains("UTF-8") || e.message.contains("utf8")));

@@ -16,11 +16,12 @@ pub struct ManifestSettings<'a> {
     pub api_title: &'a str,
     pub layout: Layout,
     pub header: &'a str,
-    /// Whether the crate has an operation that streams (and so the `sse` module).
+    /// Whether the crate has an operation that streams (and so needs the runtime's `sse`
+    /// feature).
     pub event_streams: bool,
 }
 
-fn toml_string(s: &str) -> String {
+pub(super) fn toml_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -35,16 +36,23 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-/// The `[dependencies]` lines, in name order: the runtime's (see
-/// [`super::runtime::RUNTIME_DEPENDENCIES`], and [`super::runtime::STREAM_DEPENDENCIES`] for
-/// a crate that streams) and `chrono`, which generated types use for dates.
-fn dependencies(event_streams: bool) -> String {
-    let mut lines =
-        vec!["chrono = { version = \"0.4.38\", default-features = false, features = [\"clock\", \"serde\", \"std\"] }"];
-    lines.extend(super::runtime::RUNTIME_DEPENDENCIES);
-    if event_streams {
-        lines.extend(super::runtime::STREAM_DEPENDENCIES);
-    }
+/// The `[dependencies]` lines, in name order: the runtime crate next to this one (with its
+/// `sse` feature for a crate that streams), the runtime's dependencies that generated code
+/// names itself (see [`super::runtime::shared_dependencies`]), and `chrono`, which generated
+/// types use for dates.
+fn dependencies(crate_name: &str, crate_version: &str, event_streams: bool) -> String {
+    let features = if event_streams { ", features = [\"sse\"]" } else { "" };
+    let runtime = format!(
+        "{} = {{ path = \"runtime\", version = {}{features} }}",
+        super::runtime::runtime_crate_name(crate_name),
+        toml_string(&format!("={crate_version}")),
+    );
+    let mut lines = vec![
+        "chrono = { version = \"0.4.38\", default-features = false, features = [\"clock\", \"serde\", \"std\"] }"
+            .to_owned(),
+        runtime,
+    ];
+    lines.extend(super::runtime::shared_dependencies().map(str::to_owned));
     lines.sort_unstable();
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
@@ -72,7 +80,7 @@ pub fn manifest(s: &ManifestSettings<'_>) -> String {
         header = s.header,
         name = toml_string(s.crate_name),
         version = toml_string(s.crate_version),
-        dependencies = dependencies(s.event_streams),
+        dependencies = dependencies(s.crate_name, s.crate_version, s.event_streams),
     );
     match s.layout {
         Layout::WorkspaceMember => out.push_str("wiremock = \"0.6\"\n"),

@@ -14,7 +14,7 @@ use quote::quote;
 use crate::model::{Api, Auth, TypeRef};
 
 pub use manifest::{manifest, Layout, ManifestSettings};
-pub use runtime::{runtime_files, RuntimeFile, RUNTIME_FILES};
+pub use runtime::{runtime_crate_name, runtime_manifest, RuntimeFile, RUNTIME_FILES};
 
 /// An identifier the emitter spells itself (never a keyword); the model's names are
 /// [`RustIdent`](crate::model::RustIdent)s.
@@ -108,24 +108,21 @@ pub fn emit(api: &Api, settings: &EmitSettings<'_>) -> Vec<(&'static str, TokenS
 pub struct Emitter<'a> {
     api: &'a Api,
     settings: &'a EmitSettings<'a>,
-    /// Per type: whether an operation sends it as a parameter's text.
-    as_text: Vec<bool>,
     /// Per type: where it is used, the summary of a type whose schema has no description.
     usages: Vec<String>,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(api: &'a Api, settings: &'a EmitSettings<'a>) -> Self {
-        let as_text = operations::sent_as_text(&api.operations, api.types.len());
         let usages = usage::usages(api);
-        Emitter { api, settings, as_text, usages }
+        Emitter { api, settings, usages }
     }
 
     pub fn file(&self, file: SourceFile) -> TokenStream {
         match file {
             SourceFile::Lib => lib_module(self.api, self.settings),
             SourceFile::Operations => operations::operations_module(&self.api.operations, &self.api.types),
-            SourceFile::Types => types::types_module(&self.api.types, &self.as_text, &self.usages),
+            SourceFile::Types => types::types_module(&self.api.types, &self.usages),
         }
     }
 
@@ -151,7 +148,7 @@ impl<'a> Emitter<'a> {
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),
                 i if i <= self.api.types.len() => {
-                    types::type_def(&self.api.types[i - 1], &self.api.types, self.as_text[i - 1], &self.usages[i - 1])
+                    types::type_def(&self.api.types[i - 1], &self.api.types, &self.usages[i - 1])
                 }
                 _ => types::types_helpers(&self.api.types),
             },
@@ -166,19 +163,19 @@ fn auth_scheme(auth: Option<&Auth>) -> (String, TokenStream) {
     match auth {
         Some(Auth::ApiKeyHeader { header }) => {
             let lower = header.to_ascii_lowercase();
-            (format!("in the header `{header}`"), quote!(Some(client::AuthScheme::Header(#lower))))
+            (format!("in the header `{header}`"), quote!(Some(runtime::AuthScheme::Header(#lower))))
         }
         Some(Auth::ApiKeyQuery { name }) => {
-            (format!("as the query parameter `{name}`"), quote!(Some(client::AuthScheme::Query(#name))))
+            (format!("as the query parameter `{name}`"), quote!(Some(runtime::AuthScheme::Query(#name))))
         }
-        Some(Auth::Bearer) => ("as `Authorization: Bearer`".to_owned(), quote!(Some(client::AuthScheme::Bearer))),
+        Some(Auth::Bearer) => ("as `Authorization: Bearer`".to_owned(), quote!(Some(runtime::AuthScheme::Bearer))),
         None => ("not at all: the spec declares no scheme the client applies itself".to_owned(), quote!(None)),
     }
 }
 
-/// The generated crate's `API` constant (what the spec says about reaching the API, the one
-/// thing the runtime modules read from the crate) and the `Client` constructors that fit it.
-fn api_info(api: &Api, api_key_env: &str) -> TokenStream {
+/// The generated crate's `API` constant (what the spec says about reaching the API, which
+/// `Client::builder` passes to the runtime), the `Client` type and its constructors.
+fn client_type(api: &Api, title: &str, api_key_env: &str) -> TokenStream {
     let base_url = match &api.default_base_url {
         Some(url) => quote!(Some(#url)),
         None => quote!(None),
@@ -194,7 +191,8 @@ fn api_info(api: &Api, api_key_env: &str) -> TokenStream {
         String::new()
     };
     let doc = docs::own(&format!(
-        "What the spec says about reaching the API: {server}; the API key is sent {auth_words}{key_source}."
+        "What the spec says about reaching the API: {server}; the API key is sent {auth_words}{key_source}. \
+         Every request's `User-Agent` is this crate's name and version."
     ));
     let constructors = if api.auth.is_some() {
         let from_env_doc = format!(" A client for the default server that reads its API key from `{api_key_env}`.");
@@ -217,16 +215,52 @@ fn api_info(api: &Api, api_key_env: &str) -> TokenStream {
             }
         }
     };
+    let client_doc = docs::own(&format!(
+        "A handle to the {title} API, with a method per operation. Cloning it is cheap and \
+         shares the connection pool.\n\n\
+         It dereferences to [`runtime::Client`], which holds its settings (base URL, timeouts, \
+         limits) and sends requests."
+    ));
     quote! {
         #doc
-        pub const API: client::ApiInfo = client::ApiInfo {
+        pub const API: runtime::ApiInfo = runtime::ApiInfo {
             default_base_url: #base_url,
             auth: #auth,
             api_key_env: #api_key_env,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         };
 
+        /// Builds a [`Client`]: base URL, credentials, timeouts, retries, redirects, HTTP client.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: runtime::Client,
+        }
+
         impl Client {
+            /// Settings beyond the defaults: base URL, credentials, timeouts, retries, redirects,
+            /// HTTP client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::for_api(API)
+            }
+
             #constructors
+        }
+
+        impl From<runtime::Client> for Client {
+            fn from(inner: runtime::Client) -> Self {
+                Client { inner }
+            }
+        }
+
+        impl std::ops::Deref for Client {
+            type Target = runtime::Client;
+
+            fn deref(&self) -> &runtime::Client {
+                &self.inner
+            }
         }
     }
 }
@@ -241,13 +275,14 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
     }
     text.push_str(
         "\n\nEach operation is a method on [`Client`] that returns a request builder: set any\n\
-         optional parameters on it, then `send()` it. Models live in [`types`].",
+         optional parameters on it, then `send()` it. Models live in [`types`]. What every\n\
+         generated client shares (connection settings, retries, errors, paging) is in\n\
+         [`runtime`], a crate of its own next to this one.",
     );
-    let streams = api.has_event_streams();
-    if streams {
+    if api.has_event_streams() {
         text.push_str(
             "\n\nAn operation that can answer with server-sent events also has `send_stream()`,\n\
-             which returns its events as they come, as an [`sse::EventStream`].",
+             which returns its events as they come, as a [`runtime::sse::EventStream`].",
         );
     }
     if let Some(example) = example(api, crate_ident) {
@@ -255,37 +290,28 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
         text.push_str(&example);
         text.push_str("```");
     }
-    let api_info = api_info(api, settings.api_key_env);
-    let sse = if streams {
-        quote!(
-            pub mod sse;
-        )
-    } else {
-        TokenStream::new()
-    };
+    let client = client_type(api, &title, settings.api_key_env);
     let crate_doc = text.lines().map(|l| {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
     });
     // A spec with no operations (only models) leaves the client's plumbing unused.
     let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code, unused_imports)]));
+    let runtime_crate = ident(&format!("{crate_ident}_runtime"));
     quote! {
         #(#crate_doc)*
 
         #unused
-        pub mod client;
-        pub mod decode;
-        pub mod error;
-        #unused
         pub mod operations;
-        pub mod paging;
-        #sse
         pub mod types;
 
-        pub use client::{ApiResponse, Client, ClientBuilder, Redirects, RetryPolicy};
-        pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
+        /// The client runtime: connection settings, retries, redirects, errors, paging. It is
+        /// the same for every generated client, and a crate of its own, written next to this
+        /// one.
+        pub use #runtime_crate as runtime;
+        pub use runtime::{ApiError, ApiResponse, DecodeError, Error, EventError, RedirectError, Redirects, RetryPolicy};
 
-        #api_info
+        #client
     }
 }
 

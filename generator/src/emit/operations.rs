@@ -72,8 +72,8 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
             use reqwest::header::HeaderMap;
             use reqwest::Method;
 
-            use crate::client::{ApiResponse, Client, Request};
-            use crate::error::Error;
+            use crate::runtime::client::{ApiResponse, Request};
+            use crate::{Client, Error};
         }
     };
     // `Client` is in scope for the link only when there is an operation to import it for.
@@ -94,23 +94,6 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
         #common_use
         #types_use
     }
-}
-
-/// Per type of `type_count`: whether a parameter of some operation holds it (so it is sent
-/// as text, by `as_str` for an enum).
-pub fn sent_as_text(ops: &[Operation], type_count: usize) -> Vec<bool> {
-    fn mark(ty: &TypeRef, out: &mut [bool]) {
-        match ty {
-            TypeRef::Named(id) => out[id.index()] = true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mark(inner, out),
-            _ => {}
-        }
-    }
-    let mut out = vec![false; type_count];
-    for p in ops.iter().flat_map(|op| &op.params) {
-        mark(&p.ty, &mut out);
-    }
-    out
 }
 
 /// Whether `id` is a string enum, sent by `as_str` rather than as JSON.
@@ -557,7 +540,7 @@ fn request(op: &Operation, types: &[TypeDef], body_setup: &TokenStream, streamin
     let method = ident(&op.http_method.as_str().to_ascii_uppercase());
     let idempotent = op.http_method.is_idempotent();
     let accept_and_timeout = if streaming {
-        quote!(accept: Some(crate::sse::EVENT_STREAM), timeout: Some(None),)
+        quote!(accept: Some(crate::runtime::sse::EVENT_STREAM), timeout: Some(None),)
     } else {
         quote!(accept: None, timeout: None,)
     };
@@ -596,7 +579,7 @@ fn path_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
             let p = &op.params[*i];
             let json = &p.name;
             let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types);
-            quote!(crate::client::push_path_param(&mut path, #json, #text)?;)
+            quote!(crate::runtime::client::push_path_param(&mut path, #json, #text)?;)
         }
     });
     quote! {
@@ -675,13 +658,13 @@ fn header_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
         let lower = p.name.to_ascii_lowercase();
         with_place(p, &|place| {
             let text = to_str(&p.ty, place, json, ',', types);
-            quote!(headers.insert(HeaderName::from_static(#lower), crate::client::header_value(#json, #text)?);)
+            quote!(headers.insert(HeaderName::from_static(#lower), crate::runtime::client::header_value(#json, #text)?);)
         })
     });
     quote! {
         let mut headers = HeaderMap::new();
         for (name, value) in &self.extra_headers {
-            crate::client::extra_header(&mut headers, name, value)?;
+            crate::runtime::client::extra_header(&mut headers, name, value)?;
         }
         #(#params)*
     }
@@ -727,15 +710,15 @@ fn send_stream(op: &Operation, es: &EventStream, types: &[TypeDef], body_setup: 
          returns the events as they come, each one's data {data_words}.{flag_words}\n\
          \n\
          The client's timeout bounds the wait for the headers and then each silence, not the\n\
-         whole stream; its size limit applies to each event. See [`crate::sse`] for how the\n\
+         whole stream; its size limit applies to each event. See [`crate::runtime::sse`] for how the\n\
          stream is read and which errors end it."
     ));
     quote! {
         #doc
-        pub async fn send_stream(#receiver) -> Result<crate::sse::EventStream<#data>, Error> {
+        pub async fn send_stream(#receiver) -> Result<crate::runtime::sse::EventStream<#data>, Error> {
             #set_flag
             #request
-            crate::sse::EventStream::#open(&self.client, request).await
+            crate::runtime::sse::EventStream::#open(&self.client, request).await
         }
     }
 }
@@ -751,17 +734,17 @@ fn paged(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream {
         "Every item of every page, as a stream: pages are fetched one at a time as the\n\
          stream is read, following the cursor until the server says there are no more.{limit_note}\n\
          The stream ends after the first error, which it yields (see\n\
-         [`crate::paging::cursor_stream`] for the errors paging itself can give)."
+         [`crate::runtime::paging::cursor_stream`] for the errors paging itself can give)."
     ));
     quote! {
         #stream_doc
         pub fn into_stream(self) -> futures::stream::BoxStream<'static, Result<#item, Error>> {
-            crate::paging::cursor_stream(self)
+            crate::runtime::paging::cursor_stream(self)
         }
     }
 }
 
-/// The request builder as a [`CursorPaged`](crate::paging) listing for the runtime's
+/// The request builder as a [`CursorPaged`](crate::runtime::paging) listing for the runtime's
 /// generic stream: how to read its cursor, set another, and split a page.
 fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
@@ -776,10 +759,10 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
         CursorField::OptionalNullable => quote!(page.#next_cursor.flatten()),
     };
     quote! {
-        impl crate::paging::CursorPaged for #builder {
+        impl crate::runtime::paging::CursorPaged for #builder {
             type Item = #item;
 
-            fn client(&self) -> &Client {
+            fn client(&self) -> &crate::runtime::Client {
                 &self.client
             }
 
@@ -791,10 +774,10 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
                 self.#cursor(cursor)
             }
 
-            fn fetch_page(self) -> futures::future::BoxFuture<'static, Result<crate::paging::Page<#item>, Error>> {
+            fn fetch_page(self) -> futures::future::BoxFuture<'static, Result<crate::runtime::paging::Page<#item>, Error>> {
                 Box::pin(async move {
                     let page = self.send().await?.into_inner();
-                    Ok(crate::paging::Page { items: page.#data, has_more: page.#has_more, next_cursor: #next })
+                    Ok(crate::runtime::paging::Page { items: page.#data, has_more: page.#has_more, next_cursor: #next })
                 })
             }
         }

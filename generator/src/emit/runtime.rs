@@ -1,42 +1,39 @@
-//! The client runtime: the modules every generated crate carries unchanged.
+//! The client runtime: the crate every generated crate depends on.
 //!
-//! They are ordinary Rust in `generator/runtime/src/` (the `client-runtime` crate of this
-//! workspace, compiled, linted and tested there) and are copied verbatim into each
-//! generated crate below the `@generated` header. What differs between specs is not in
-//! them: it is the generated crate's `API` constant (see `emit::lib_module`), which they
-//! read as `crate::API`. `sse.rs` and the crates it uses go only into crates with an
-//! operation that streams, which keeps them out of the build of every other crate.
+//! It is ordinary Rust in `generator/runtime/` (the `client-runtime` crate of this
+//! workspace, compiled, linted and tested there). The generator writes a copy of it next to
+//! each crate it generates, as `runtime/`: its sources verbatim below the `@generated`
+//! header (without their unit tests), and a manifest naming it after the generated crate
+//! (`exa-websets-runtime` for `exa-websets`), so that two generated clients in one build
+//! never clash. Nothing in it depends on the spec: what the spec says about reaching the
+//! API is the generated crate's `API` constant, passed to `ClientBuilder::for_api`. Being
+//! a crate of its own, it is compiled once, not again whenever the client is regenerated.
+//! `sse.rs` and the crates it uses are behind its `sse` feature, which a generated crate
+//! turns on only when it has an operation that streams.
 
-/// A runtime module as copied into a generated crate.
+/// A runtime source file as written into the runtime crate's `src/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuntimeFile {
-    /// Its file name under `src/`, which is also its module name plus `.rs`.
+    /// Its file name under `src/`: `lib.rs`, or a module name plus `.rs`.
     pub name: &'static str,
     /// Its source, exactly as in `generator/runtime/src/`.
     pub source: &'static str,
-    /// Copied only into crates with an operation that streams server-sent events.
-    pub streams_only: bool,
 }
 
-/// Every runtime module, in the order `lib.rs` declares them.
-pub const RUNTIME_FILES: [RuntimeFile; 5] = [
-    RuntimeFile { name: "client.rs", source: include_str!("../../runtime/src/client.rs"), streams_only: false },
-    RuntimeFile { name: "decode.rs", source: include_str!("../../runtime/src/decode.rs"), streams_only: false },
-    RuntimeFile { name: "error.rs", source: include_str!("../../runtime/src/error.rs"), streams_only: false },
-    RuntimeFile { name: "paging.rs", source: include_str!("../../runtime/src/paging.rs"), streams_only: false },
-    RuntimeFile { name: "sse.rs", source: include_str!("../../runtime/src/sse.rs"), streams_only: true },
+/// Every runtime source file: `lib.rs`, then its modules in the order it declares them.
+pub const RUNTIME_FILES: [RuntimeFile; 6] = [
+    RuntimeFile { name: "lib.rs", source: include_str!("../../runtime/src/lib.rs") },
+    RuntimeFile { name: "client.rs", source: include_str!("../../runtime/src/client.rs") },
+    RuntimeFile { name: "decode.rs", source: include_str!("../../runtime/src/decode.rs") },
+    RuntimeFile { name: "error.rs", source: include_str!("../../runtime/src/error.rs") },
+    RuntimeFile { name: "paging.rs", source: include_str!("../../runtime/src/paging.rs") },
+    RuntimeFile { name: "sse.rs", source: include_str!("../../runtime/src/sse.rs") },
 ];
 
-/// The runtime modules a crate gets: all but `sse.rs` unless it has an operation that
-/// streams.
-pub fn runtime_files(event_streams: bool) -> impl Iterator<Item = &'static RuntimeFile> {
-    RUNTIME_FILES.iter().filter(move |f| event_streams || !f.streams_only)
-}
-
-/// The crates the runtime uses, as the generated manifest must list them: with
-/// [`STREAM_DEPENDENCIES`], each is a `[dependencies]` line of
-/// `generator/runtime/Cargo.toml`, checked by a test below.
+/// The runtime crate's `[dependencies]`, as `generator/runtime/Cargo.toml` lists them
+/// (checked by a test below). `bytes` and `sse-stream` are optional: the `sse` feature's.
 pub const RUNTIME_DEPENDENCIES: &[&str] = &[
+    "bytes = { version = \"1\", optional = true }",
     "fastrand = \"2\"",
     "futures = \"0.3\"",
     "httpdate = \"1\"",
@@ -45,18 +42,59 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     "serde = { version = \"1.0.181\", features = [\"derive\"] }",
     "serde_json = { version = \"1\", features = [\"float_roundtrip\"] }",
     "serde_path_to_error = \"0.1\"",
+    "sse-stream = { version = \"0.3\", default-features = false, features = [\"memchr\"], optional = true }",
     "tokio = { version = \"1\", features = [\"time\"] }",
 ];
+
+/// The runtime's dependencies that generated code names too (requests, futures, serde), as
+/// the generated crate's manifest lists them: the same lines, so that both use one version.
+pub fn shared_dependencies() -> impl Iterator<Item = &'static str> {
+    const NAMED_BY_GENERATED_CODE: [&str; 4] = ["futures", "reqwest", "serde", "serde_json"];
+    RUNTIME_DEPENDENCIES
+        .iter()
+        .copied()
+        .filter(|line| NAMED_BY_GENERATED_CODE.contains(&line.split(' ').next().unwrap_or_default()))
+}
+
+/// The runtime crate's package name next to the generated crate `crate_name`.
+pub fn runtime_crate_name(crate_name: &str) -> String {
+    format!("{crate_name}-runtime")
+}
 
 /// How a runtime module's unit tests start; they end the file.
 const TESTS_MARKER: &str = "\n#[cfg(test)]\nmod tests {";
 
-/// The crates `sse.rs` alone uses, listed only for crates that copy it.
-pub const STREAM_DEPENDENCIES: &[&str] =
-    &["bytes = \"1\"", "sse-stream = { version = \"0.3\", default-features = false, features = [\"memchr\"] }"];
+/// The runtime crate's `Cargo.toml`, below `header`: named after the generated crate, with its
+/// version, the dependencies above and the `sse` feature. Not a workspace of its own: it lives
+/// inside the generated crate's folder, whose workspace takes it in.
+pub fn runtime_manifest(crate_name: &str, crate_version: &str, header: &str) -> String {
+    let dependencies: String = RUNTIME_DEPENDENCIES.iter().map(|l| format!("{l}\n")).collect();
+    format!(
+        "{header}\n\
+         [package]\n\
+         name = {name}\n\
+         version = {version}\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.85\"\n\
+         description = {description}\n\
+         license = \"MIT OR Apache-2.0\"\n\
+         publish = false\n\
+         \n\
+         [features]\n\
+         sse = [\"dep:bytes\", \"dep:sse-stream\"]\n\
+         \n\
+         [dependencies]\n\
+         {dependencies}",
+        name = super::manifest::toml_string(&runtime_crate_name(crate_name)),
+        version = super::manifest::toml_string(crate_version),
+        description = super::manifest::toml_string(&format!(
+            "The client runtime of {crate_name}: connection settings, retries, redirects, errors, paging."
+        )),
+    )
+}
 
 impl RuntimeFile {
-    /// The module name, e.g. `client`.
+    /// The module name, e.g. `client` (`lib` for `lib.rs`).
     pub fn module(&self) -> &'static str {
         self.name.trim_end_matches(".rs")
     }
@@ -84,39 +122,43 @@ mod tests {
 
     #[test]
     fn the_runtime_modules_are_the_ones_its_crate_declares() {
-        let lib = include_str!("../../runtime/src/lib.rs");
+        let lib = RUNTIME_FILES[0].source;
         let declared: Vec<&str> = lib.lines().filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';')).collect();
-        let copied: Vec<&str> = RUNTIME_FILES.iter().map(RuntimeFile::module).collect();
+        let copied: Vec<&str> = RUNTIME_FILES[1..].iter().map(RuntimeFile::module).collect();
         assert_eq!(declared, copied);
     }
 
     #[test]
-    fn only_crates_that_stream_get_the_sse_module_and_only_it_uses_their_crates() {
-        let names = |streams| runtime_files(streams).map(|f| f.name).collect::<Vec<_>>();
-        assert_eq!(names(false), ["client.rs", "decode.rs", "error.rs", "paging.rs"]);
-        assert_eq!(names(true), ["client.rs", "decode.rs", "error.rs", "paging.rs", "sse.rs"]);
-        for line in STREAM_DEPENDENCIES {
-            let krate = line.split(' ').next().unwrap().replace('-', "_");
-            for file in runtime_files(false) {
+    fn only_the_sse_module_uses_the_sse_features_crates() {
+        assert!(RUNTIME_FILES[0].source.contains("#[cfg(feature = \"sse\")]\npub mod sse;"));
+        for krate in ["bytes", "sse_stream"] {
+            for file in RUNTIME_FILES.iter().filter(|f| f.name != "sse.rs") {
                 assert!(!file.source.contains(&format!("{krate}::")), "{} uses {krate}", file.name);
             }
         }
     }
 
     #[test]
-    fn the_generated_manifest_lists_exactly_the_runtimes_dependencies() {
+    fn the_runtime_manifest_lists_exactly_the_runtimes_dependencies_and_features() {
         let manifest = include_str!("../../runtime/Cargo.toml");
-        let section = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
-        let listed: Vec<&str> =
-            section.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-        let mut ours: Vec<&str> = RUNTIME_DEPENDENCIES.iter().chain(STREAM_DEPENDENCIES).copied().collect();
-        ours.sort_unstable();
-        assert_eq!(listed, ours);
+        let section = |name: &str| -> Vec<String> {
+            let body = manifest.split(&format!("\n[{name}]\n")).nth(1).unwrap().split("\n[").next().unwrap();
+            body.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect()
+        };
+        assert_eq!(section("dependencies"), RUNTIME_DEPENDENCIES);
+        let written = runtime_manifest("x", "0.1.0", "# h\n");
+        assert!(written.contains("name = \"x-runtime\""));
+        for line in section("features").iter().filter(|l| !l.starts_with("default")) {
+            assert!(written.contains(&format!("\n{line}\n")), "{line}");
+        }
+        for line in RUNTIME_DEPENDENCIES {
+            assert!(written.contains(&format!("\n{line}\n")), "{line}");
+        }
     }
 
     #[test]
     fn operations_never_take_a_name_client_already_has() {
-        let client: syn::File = syn::parse_str(RUNTIME_FILES[0].source).unwrap();
+        let client: syn::File = syn::parse_str(RUNTIME_FILES[1].source).unwrap();
         let methods = client.items.iter().filter_map(|item| match item {
             syn::Item::Impl(block) if matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) => {
                 Some(block.items.iter())
@@ -148,6 +190,6 @@ mod tests {
             let rest = file.source[copied.len()..].trim_start();
             assert!(rest.is_empty() || rest.starts_with("#[cfg(test)]\nmod tests {"), "{}", file.name);
         }
-        assert!(RUNTIME_FILES[0].source.contains(TESTS_MARKER), "client.rs has unit tests to leave out");
+        assert!(RUNTIME_FILES[1].source.contains(TESTS_MARKER), "client.rs has unit tests to leave out");
     }
 }

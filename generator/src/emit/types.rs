@@ -50,11 +50,10 @@ pub fn rust_type(ty: &TypeRef, types: &[TypeDef], scope: Scope) -> TokenStream {
     }
 }
 
-/// The contents of `types.rs`; `as_text[i]` says whether an operation sends type `i` as a
-/// parameter's text, `usages[i]` where it is used (see [`type_def`]).
-pub fn types_module(types: &[TypeDef], as_text: &[bool], usages: &[String]) -> TokenStream {
+/// The contents of `types.rs`; `usages[i]` says where type `i` is used (see [`type_def`]).
+pub fn types_module(types: &[TypeDef], usages: &[String]) -> TokenStream {
     let preamble = types_preamble(types);
-    let defs = types.iter().enumerate().map(|(i, t)| type_def(t, types, as_text[i], &usages[i]));
+    let defs = types.iter().enumerate().map(|(i, t)| type_def(t, types, &usages[i]));
     let helpers = types_helpers(types);
     quote! {
         #preamble
@@ -111,10 +110,9 @@ pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// One model type and its impls; `all` is every type, which unions look into; `as_text`
-/// whether an operation sends it as a parameter's text (with `as_str`); `usage` where it is
-/// used, its summary line when the schema has no title or description.
-pub fn type_def(t: &TypeDef, all: &[TypeDef], as_text: bool, usage: &str) -> TokenStream {
+/// One model type and its impls; `all` is every type, which unions look into; `usage` where
+/// it is used, its summary line when the schema has no title or description.
+pub fn type_def(t: &TypeDef, all: &[TypeDef], usage: &str) -> TokenStream {
     let name = t.name.to_ident();
     let docs = type_docs(t, usage);
     match &t.kind {
@@ -128,7 +126,7 @@ pub fn type_def(t: &TypeDef, all: &[TypeDef], as_text: bool, usage: &str) -> Tok
                 #(#froms)*
             }
         }
-        TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback, as_text),
+        TypeKind::Enum { variants, fallback } => string_enum(&name, docs, variants, fallback),
         TypeKind::Union(u) => {
             let def = union(&name, docs, u, all);
             let froms = union_froms(&name, u, all);
@@ -460,75 +458,15 @@ fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// The `rename_all` rules of serde, preferred first where several fit as well.
-const RENAME_RULES: [&str; 7] =
-    ["snake_case", "camelCase", "kebab-case", "SCREAMING_SNAKE_CASE", "lowercase", "UPPERCASE", "SCREAMING-KEBAB-CASE"];
-
-/// How serde's `rename_all = rule` spells a `PascalCase` variant name.
-fn serde_rename(rule: &str, variant: &str) -> String {
-    let snake = || {
-        let mut out = String::new();
-        for (i, c) in variant.char_indices() {
-            if c.is_uppercase() && i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        }
-        out
-    };
-    match rule {
-        "lowercase" => variant.to_ascii_lowercase(),
-        "UPPERCASE" => variant.to_ascii_uppercase(),
-        // serde slices the first byte; a name starting otherwise gets a `rename` of its own.
-        "camelCase" if variant.is_char_boundary(1) => variant[..1].to_ascii_lowercase() + &variant[1..],
-        "camelCase" => String::new(),
-        "snake_case" => snake(),
-        "SCREAMING_SNAKE_CASE" => snake().to_ascii_uppercase(),
-        "kebab-case" => snake().replace('_', "-"),
-        "SCREAMING-KEBAB-CASE" => snake().to_ascii_uppercase().replace('_', "-"),
-        _ => variant.to_owned(),
-    }
-}
-
-/// The container's `rename_all` (the rule that spells the most values right, if any does
-/// better than the names as they are) and the variants' own `rename`s for the rest.
-fn enum_renames(variants: &[EnumVariant]) -> (TokenStream, Vec<TokenStream>) {
-    let fits = |rule: &str| variants.iter().filter(|v| serde_rename(rule, v.name.as_str()) == v.value).count();
-    let best = RENAME_RULES.iter().rev().copied().max_by_key(|r| fits(r)).filter(|r| {
-        let as_is = variants.iter().filter(|v| v.name.as_str() == v.value).count();
-        fits(r) > as_is.max(1)
-    });
-    let container = best.map_or_else(TokenStream::new, |rule| quote!(#[serde(rename_all = #rule)]));
-    let renames = variants
-        .iter()
-        .map(|v| {
-            let spelled = best.map_or_else(|| v.name.as_str().to_owned(), |rule| serde_rename(rule, v.name.as_str()));
-            let value = &v.value;
-            if spelled == v.value {
-                TokenStream::new()
-            } else {
-                quote!(#[serde(rename = #value)])
-            }
-        })
-        .collect();
-    (container, renames)
-}
-
-/// An open string enum: serde's derive, with the values the spec lists as unit variants and
-/// an `untagged` variant that keeps any other string as sent (so it is re-sent unchanged).
-/// Several values get `as_str`, `is_known`, `From<&str>` (`.kind("tool")`) and `Display`; a
-/// single value (a `const`) is the type's `Default` and gets `as_str` and `From<&str>` only
-/// where an operation sends it as a parameter.
-fn string_enum(
-    name: &Ident,
-    docs: TokenStream,
-    variants: &[EnumVariant],
-    fallback: &RustIdent,
-    as_text: bool,
-) -> TokenStream {
+/// An open string enum: the values the spec lists as unit variants, and a variant that keeps
+/// any other string as sent (so it is re-sent unchanged). It serializes with `as_str` and
+/// deserializes with `From<&str>` through the runtime's `decode::open_enum`: two short impls
+/// that compile much faster than serde's derive with an `untagged` variant, which buffers
+/// every value. Several values also get `is_known` and `Display`; a single value (a
+/// `const`) is the type's `Default`.
+fn string_enum(name: &Ident, docs: TokenStream, variants: &[EnumVariant], fallback: &RustIdent) -> TokenStream {
     let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let (container, renames) = enum_renames(variants);
     let single = variants.len() == 1;
     let listed = values.iter().map(|v| format!("`{}`", v.replace('`', "'"))).collect::<Vec<_>>();
     let open_doc = paragraph(
@@ -541,26 +479,31 @@ fn string_enum(
     );
     let (default_derive, default_attr) =
         if single { (quote!(Default,), quote!(#[default])) } else { (TokenStream::new(), TokenStream::new()) };
-    let def = quote! {
-        #docs
-        #open_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive Serialize, Deserialize)]
-        #container
-        pub enum #name {
-            #default_attr
-            #(#renames #idents,)*
-            /// A value this client does not know yet, kept as sent.
-            #[serde(untagged)]
-            #fallback(String),
-        }
-    };
-    if single && !as_text {
-        return def;
-    }
     let impls = enum_impls(name, variants, fallback);
     quote! {
-        #def
+        #docs
+        #open_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default_derive)]
+        pub enum #name {
+            #default_attr
+            #(#idents,)*
+            /// A value this client does not know yet, kept as sent.
+            #fallback(String),
+        }
+
         #impls
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::decode::open_enum(deserializer)
+            }
+        }
     }
 }
 
@@ -774,7 +717,7 @@ fn plausible(r: Reads) -> TokenStream {
 /// A union of its variants' types. Variants are whole objects of different sizes, so
 /// `clippy::large_enum_variant` is allowed: boxing them would only make matching clumsier.
 ///
-/// Both kinds decode through `crate::decode`, which keeps the path of an error inside the
+/// Both kinds decode through `crate::runtime::decode`, which keeps the path of an error inside the
 /// variant. A tagged union decodes the variant its tag names ([`tagged_union`]); an untagged
 /// one tries its variants most specific first ([`untagged_union`], see [`Reads`]) and keeps
 /// the first that re-encodes to the value exactly.
@@ -835,7 +778,7 @@ fn tagged_union(name: &Ident, docs: TokenStream, u: &Union, tag: &str, all: &[Ty
         .map(|v| {
             let (values, wrap) = (&v.tag_values, variant_wrap(v, all));
             quote! {
-                Some(#(#values)|*) => crate::decode::variant(&value).map(#wrap),
+                Some(#(#values)|*) => crate::runtime::decode::variant(&value).map(#wrap),
             }
         })
         .collect();
@@ -892,7 +835,7 @@ fn tag_serialize(name: &Ident, u: &Union, tag: &str, all: &[TypeDef]) -> Option<
         let vname = &v.name;
         match v.tag_values.first() {
             Some(value) if !declares_tag(v) => {
-                quote!(Self::#vname(v) => crate::decode::with_tag(v, #tag, #value, serializer),)
+                quote!(Self::#vname(v) => crate::runtime::decode::with_tag(v, #tag, #value, serializer),)
             }
             _ => quote!(Self::#vname(v) => v.serialize(serializer),),
         }
@@ -947,7 +890,7 @@ fn untagged_union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
-                let mut pick = crate::decode::Untagged::new(&value);
+                let mut pick = crate::runtime::decode::Untagged::new(&value);
                 pick #(#tries)*;
                 pick.finish(Self::#fallback)
             }
