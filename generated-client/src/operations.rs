@@ -4,7 +4,6 @@
 //! set optional parameters, then `send()` it.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use reqwest::header::HeaderMap;
 use reqwest::Method;
 use crate::runtime::client::{ApiResponse, Request};
 use crate::{Client, Error};
@@ -55,31 +54,16 @@ impl MonitorsRunsList {
     pub async fn send(
         self,
     ) -> Result<ApiResponse<types::ListMonitorRunsResponse>, Error> {
-        let mut path = String::from("/v0/monitors/");
-        crate::runtime::client::push_path_param(&mut path, "monitor", &self.monitor)?;
-        path.push_str("/runs");
-        let mut query = Vec::new();
+        let mut request = Request::new(Method::GET, String::from("/v0/monitors/"), true);
+        request.path_param("monitor", &self.monitor)?;
+        request.path.push_str("/runs");
         if let Some(value) = &self.cursor {
-            query.push(("cursor", value.clone()));
+            request.query("cursor", value.clone());
         }
         if let Some(value) = &self.limit {
-            query.push(("limit", value.to_string()));
+            request.query("limit", value.to_string());
         }
-        let mut headers = HeaderMap::new();
-        for (name, value) in &self.extra_headers {
-            crate::runtime::client::extra_header(&mut headers, name, value)?;
-        }
-        let body = None;
-        let request = Request {
-            method: Method::GET,
-            path,
-            query,
-            headers,
-            body,
-            idempotent: true,
-            accept: None,
-            timeout: None,
-        };
+        request.extra_headers(&self.extra_headers)?;
         self.client.execute(request).await?.json()
     }
 

@@ -659,7 +659,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request with no query, headers or body.
+    /// A request with no query, headers or body. Generated operations make theirs with this
+    /// and the methods below, one call per parameter, so that what every operation does alike
+    /// is compiled once, here.
     pub fn new(method: Method, path: String, idempotent: bool) -> Self {
         Request {
             method,
@@ -671,6 +673,57 @@ impl Request {
             accept: None,
             timeout: None,
         }
+    }
+
+    /// Appends a path parameter, encoded so that it stays one segment (see
+    /// [`push_path_param`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an empty value, `.` or `..`.
+    pub fn path_param(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+        push_path_param(&mut self.path, name, value)
+    }
+
+    /// Adds a query parameter, after those added before; `value` is encoded when sent.
+    pub fn query(&mut self, name: &'static str, value: String) {
+        self.query.push((name, value));
+    }
+
+    /// Sets a header parameter, replacing any header of that name set before.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if `name` is not a header name or `value` contains
+    /// characters that could end the header early.
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::InvalidParameter { name, reason: format!("{name:?} is not a header name") })?;
+        self.headers.insert(header, header_value(name, value)?);
+        Ok(())
+    }
+
+    /// Adds the headers a caller set on a request builder, in order, each appended to any of
+    /// the same name.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if a name or value cannot be sent.
+    pub fn extra_headers(&mut self, headers: &[(String, String)]) -> Result<(), Error> {
+        headers.iter().try_for_each(|(name, value)| extra_header(&mut self.headers, name, value))
+    }
+
+    /// Sets the body to `value` as JSON, sent as `content_type`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (named `body`) if `value` cannot be written as JSON, such
+    /// as a map with keys that are not strings.
+    pub fn json_body<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let bytes =
+            serde_json::to_vec(value).map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?;
+        self.body = Some((content_type, bytes));
+        Ok(())
     }
 }
 

@@ -57,19 +57,11 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let header_use = if ops.iter().any(|o| o.params.iter().any(|p| p.location == ParamLocation::Header)) {
-        quote!(
-            use reqwest::header::HeaderName;
-        )
-    } else {
-        TokenStream::new()
-    };
     // Every operation uses these; with none, nothing is imported.
     let common_use = if ops.is_empty() {
         TokenStream::new()
     } else {
         quote! {
-            use reqwest::header::HeaderMap;
             use reqwest::Method;
 
             use crate::runtime::client::{ApiResponse, Request};
@@ -90,7 +82,6 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
     quote! {
         #module_doc
 
-        #header_use
         #common_use
         #types_use
     }
@@ -288,7 +279,7 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
     let inputs = Inputs::of(op, types);
     let (output, decode, response_enum) = response_handling(op, types);
-    let request = request(op, types, &inputs.body_setup, false);
+    let request = request(op, types, &inputs.body_setup);
     let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, types, &inputs.body_setup));
     let builder_struct = builder_struct(op, &inputs.fields, types);
     let setters = &inputs.setters;
@@ -343,7 +334,7 @@ impl Inputs {
             args: Vec::new(),
             inits: Vec::new(),
             setters: Vec::new(),
-            body_setup: quote!(let body = None;),
+            body_setup: TokenStream::new(),
         };
         for p in op.arguments() {
             let name = p.rust_name.to_ident();
@@ -393,22 +384,21 @@ impl Inputs {
             Media::Text { content_type } => (quote!(String), content_type),
             Media::Binary { content_type } => (quote!(Vec<u8>), content_type),
         };
-        let encode = match &body.media {
-            Media::Json { .. } => quote! {
-                serde_json::to_vec(body).map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?
-            },
-            Media::Text { .. } => quote!(body.clone().into_bytes()),
-            Media::Binary { .. } => quote!(body.clone()),
+        // Text and bytes are sent as they are; JSON is encoded by the runtime, which fails for
+        // a value JSON cannot hold (a map with keys that are not strings).
+        // `value` is the field, or a reference to the value inside it; `reference` is a
+        // reference to the value.
+        let set = |value: TokenStream, reference: TokenStream| match &body.media {
+            Media::Json { .. } => quote!(request.json_body(#content_type, #reference)?;),
+            Media::Text { .. } => quote!(request.body = Some((#content_type, #value.clone().into_bytes()));),
+            Media::Binary { .. } => quote!(request.body = Some((#content_type, #value.clone()));),
         };
         let bdoc = doc(body.doc.as_deref());
         if body.required {
             self.fields.push(quote!(#bdoc body: #ty,));
             self.args.push(quote!(body: #ty));
             self.inits.push(quote!(body,));
-            self.body_setup = quote! {
-                let body = &self.body;
-                let body = Some((#content_type, #encode));
-            };
+            self.body_setup = set(quote!(self.body), quote!(&self.body));
         } else {
             self.fields.push(quote!(body: Option<#ty>,));
             self.inits.push(quote!(body: None,));
@@ -420,19 +410,10 @@ impl Inputs {
                     self
                 }
             });
-            self.body_setup = match &body.media {
-                // Encoding JSON can fail, so it is mapped inside an `Option` of a `Result`.
-                Media::Json { .. } => quote! {
-                    let body = self
-                        .body
-                        .as_ref()
-                        .map(serde_json::to_vec)
-                        .transpose()
-                        .map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?
-                        .map(|bytes| (#content_type, bytes));
-                },
-                Media::Text { .. } | Media::Binary { .. } => {
-                    quote!(let body = self.body.as_ref().map(|body| (#content_type, #encode));)
+            let inner = set(quote!(body), quote!(body));
+            self.body_setup = quote! {
+                if let Some(body) = &self.body {
+                    #inner
                 }
             };
         }
@@ -531,61 +512,48 @@ fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
 }
 
 /// The code in `send` that binds `request`, the runtime's `Request` for this operation:
-/// path, query, headers and body. `streaming` asks for its event stream (`send_stream`),
-/// with no deadline for the whole response.
-fn request(op: &Operation, types: &[TypeDef], body_setup: &TokenStream, streaming: bool) -> TokenStream {
+/// path, query, headers and body, one runtime call per parameter. (A stream's `Accept` and
+/// deadline are the runtime's `EventStream` to set.)
+fn request(op: &Operation, types: &[TypeDef], body_setup: &TokenStream) -> TokenStream {
     let path = path_code(op, types);
     let query = query_code(op, types);
     let headers = header_code(op, types);
     let method = ident(&op.http_method.as_str().to_ascii_uppercase());
     let idempotent = op.http_method.is_idempotent();
-    let accept_and_timeout = if streaming {
-        quote!(accept: Some(crate::runtime::sse::EVENT_STREAM), timeout: Some(None),)
-    } else {
-        quote!(accept: None, timeout: None,)
+    let start = match op.path.first() {
+        Some(PathPart::Literal(text)) => quote!(String::from(#text)),
+        _ => quote!(String::new()),
     };
     quote! {
-        #path
-        #query
-        #headers
+        let mut request = Request::new(Method::#method, #start, #idempotent);
+        #(#path)*
+        #(#query)*
+        request.extra_headers(&self.extra_headers)?;
+        #(#headers)*
         #body_setup
-        let request = Request {
-            method: Method::#method,
-            path,
-            query,
-            headers,
-            body,
-            idempotent: #idempotent,
-            #accept_and_timeout
-        };
     }
 }
 
-/// Code binding `path`: its first literal piece, then the rest appended, parameters encoded.
-fn path_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
-    let (start, rest) = match op.path.split_first() {
-        Some((PathPart::Literal(text), rest)) => (quote!(String::from(#text)), rest),
-        _ => (quote!(String::new()), op.path.as_slice()),
+/// The path after its first literal piece: literals appended, parameters encoded.
+fn path_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
+    let rest = match op.path.split_first() {
+        Some((PathPart::Literal(_), rest)) => rest,
+        _ => op.path.as_slice(),
     };
-    if rest.is_empty() {
-        return quote!(let path = #start;);
-    }
-    let pieces = rest.iter().map(|part| match part {
-        PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
-            [c] => quote!(path.push(#c);),
-            _ => quote!(path.push_str(#text);),
-        },
-        PathPart::Param(i) => {
-            let p = &op.params[*i];
-            let json = &p.name;
-            let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types);
-            quote!(crate::runtime::client::push_path_param(&mut path, #json, #text)?;)
-        }
-    });
-    quote! {
-        let mut path = #start;
-        #(#pieces)*
-    }
+    rest.iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
+                [c] => quote!(request.path.push(#c);),
+                _ => quote!(request.path.push_str(#text);),
+            },
+            PathPart::Param(i) => {
+                let p = &op.params[*i];
+                let json = &p.name;
+                let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types);
+                quote!(request.path_param(#json, #text)?;)
+            }
+        })
+        .collect()
 }
 
 /// `code` for a parameter's value: read from the builder's field when required, from
@@ -603,23 +571,15 @@ fn with_place(p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenSt
     }
 }
 
-/// Code binding `query`. Required single values start the list (`vec![...]`); optional and
-/// repeated ones are pushed after it.
-fn query_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
+/// The query parameters: required single values first, then optional and repeated ones.
+fn query_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
     let repeated = |p: &Parameter| matches!(p.ty, TypeRef::Array(_)) && p.list_separator.is_none();
     let query_params: Vec<&Parameter> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
-    let initial: Vec<TokenStream> = query_params
-        .iter()
-        .filter(|p| p.required && !repeated(p))
-        .map(|p| {
-            let json = &p.name;
-            let text = to_text(&p.ty, Place::Field(&p.rust_name), json, p.list_separator.unwrap_or(','), types);
-            quote!((#json, #text))
-        })
-        .collect();
-    let pushes: Vec<TokenStream> = query_params
-        .iter()
-        .filter(|p| !p.required || repeated(p))
+    let (first, then): (Vec<&Parameter>, Vec<&Parameter>) =
+        query_params.into_iter().partition(|p| p.required && !repeated(p));
+    first
+        .into_iter()
+        .chain(then)
         .map(|p| {
             let json = &p.name;
             with_place(p, &|place| match (&p.ty, p.list_separator) {
@@ -628,52 +588,38 @@ fn query_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
                     let text = to_text(item, Place::Ref("item"), json, ',', types);
                     quote! {
                         for item in #items {
-                            query.push((#json, #text));
+                            request.query(#json, #text);
                         }
                     }
                 }
                 (other, separator) => {
                     let text = to_text(other, place, json, separator.unwrap_or(','), types);
-                    quote!(query.push((#json, #text));)
+                    quote!(request.query(#json, #text);)
                 }
             })
         })
-        .collect();
-    let decl = match (initial.is_empty(), pushes.is_empty()) {
-        (true, true) => quote!(let query = Vec::new();),
-        (true, false) => quote!(let mut query = Vec::new();),
-        (false, true) => quote!(let query = vec![#(#initial),*];),
-        (false, false) => quote!(let mut query = vec![#(#initial),*];),
-    };
-    quote! {
-        #decl
-        #(#pushes)*
-    }
+        .collect()
 }
 
-/// Code binding `headers`: the caller's extra headers, then the header parameters.
-fn header_code(op: &Operation, types: &[TypeDef]) -> TokenStream {
-    let params = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let json = &p.name;
-        let lower = p.name.to_ascii_lowercase();
-        with_place(p, &|place| {
-            let text = to_str(&p.ty, place, json, ',', types);
-            quote!(headers.insert(HeaderName::from_static(#lower), crate::runtime::client::header_value(#json, #text)?);)
+/// The header parameters, set after the caller's extra headers.
+fn header_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
+    op.params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| {
+            let json = &p.name;
+            with_place(p, &|place| {
+                let text = to_str(&p.ty, place, json, ',', types);
+                quote!(request.header(#json, #text)?;)
+            })
         })
-    });
-    quote! {
-        let mut headers = HeaderMap::new();
-        for (name, value) in &self.extra_headers {
-            crate::runtime::client::extra_header(&mut headers, name, value)?;
-        }
-        #(#params)*
-    }
+        .collect()
 }
 
 /// `send_stream`, for an operation that can answer with server-sent events: the request as
 /// `send` builds it, with the body's `stream` flag set, asking for the stream.
 fn send_stream(op: &Operation, es: &EventStream, types: &[TypeDef], body_setup: &TokenStream) -> TokenStream {
-    let request = request(op, types, body_setup, true);
+    let request = request(op, types, body_setup);
     let (data, open, data_words) = match &es.data {
         Some(ty) => {
             let words = match ty {
