@@ -57,11 +57,9 @@ fn dependencies(crate_name: &str, crate_version: &str, event_streams: bool) -> S
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
-pub fn manifest(s: &ManifestSettings<'_>) -> String {
-    let title = if s.api_title.trim().is_empty() { "an HTTP" } else { s.api_title.trim() };
-    let description =
-        toml_string(&format!("Typed async client for the {title} API, generated from its OpenAPI description."));
-    let mut out = format!(
+/// `header` and the `[package]` table of a generated manifest, up to its blank line.
+pub(super) fn package(header: &str, name: &str, version: &str, description: &str) -> String {
+    format!(
         "{header}\n\
          [package]\n\
          name = {name}\n\
@@ -71,15 +69,24 @@ pub fn manifest(s: &ManifestSettings<'_>) -> String {
          description = {description}\n\
          license = \"MIT OR Apache-2.0\"\n\
          publish = false\n\
-         \n\
+         \n",
+        name = toml_string(name),
+        version = toml_string(version),
+        description = toml_string(description),
+    )
+}
+
+pub fn manifest(s: &ManifestSettings<'_>) -> String {
+    let title = if s.api_title.trim().is_empty() { "an HTTP" } else { s.api_title.trim() };
+    let description = format!("Typed async client for the {title} API, generated from its OpenAPI description.");
+    let mut out = format!(
+        "{package}\
          [dependencies]\n\
          {dependencies}\
          \n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
-        header = s.header,
-        name = toml_string(s.crate_name),
-        version = toml_string(s.crate_version),
+        package = package(s.header, s.crate_name, s.crate_version, &description),
         dependencies = dependencies(s.crate_name, s.crate_version, s.event_streams),
     );
     match s.layout {

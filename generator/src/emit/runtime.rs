@@ -69,27 +69,16 @@ const TESTS_MARKER: &str = "\n#[cfg(test)]\nmod tests {";
 /// inside the generated crate's folder, whose workspace takes it in.
 pub fn runtime_manifest(crate_name: &str, crate_version: &str, header: &str) -> String {
     let dependencies: String = RUNTIME_DEPENDENCIES.iter().map(|l| format!("{l}\n")).collect();
+    let description =
+        format!("The client runtime of {crate_name}: connection settings, retries, redirects, errors, paging.");
     format!(
-        "{header}\n\
-         [package]\n\
-         name = {name}\n\
-         version = {version}\n\
-         edition = \"2021\"\n\
-         rust-version = \"1.85\"\n\
-         description = {description}\n\
-         license = \"MIT OR Apache-2.0\"\n\
-         publish = false\n\
-         \n\
+        "{package}\
          [features]\n\
          sse = [\"dep:bytes\", \"dep:sse-stream\"]\n\
          \n\
          [dependencies]\n\
          {dependencies}",
-        name = super::manifest::toml_string(&runtime_crate_name(crate_name)),
-        version = super::manifest::toml_string(crate_version),
-        description = super::manifest::toml_string(&format!(
-            "The client runtime of {crate_name}: connection settings, retries, redirects, errors, paging."
-        )),
+        package = super::manifest::package(header, &runtime_crate_name(crate_name), crate_version, &description),
     )
 }
 
