@@ -175,7 +175,7 @@ impl<'de> Deserialize<'de> for MonitorRunType {
 }
 
 /// One execution of a Monitor, either a search for new items or a refresh of existing ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MonitorRun {
     /// Identifier of this run.
@@ -201,6 +201,20 @@ pub struct MonitorRun {
     /// Time the run last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+
+crate::runtime::deserialize_object!(MonitorRun {
+    id: "id" required,
+    object: "object" required,
+    status: "status" required,
+    monitor_id: "monitorId" required,
+    r#type: "type" required,
+    completed_at: "completedAt" optional,
+    failed_at: "failedAt" optional,
+    failed_reason: "failedReason" optional,
+    canceled_at: "canceledAt" optional,
+    created_at: "createdAt" required,
+    updated_at: "updatedAt" required,
+});
 
 #[allow(clippy::wrong_self_convention)]
 impl MonitorRun {
@@ -235,7 +249,7 @@ impl MonitorRun {
 }
 
 /// One page of runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListMonitorRunsResponse {
     /// The runs on this page.
@@ -245,6 +259,12 @@ pub struct ListMonitorRunsResponse {
     /// Cursor that fetches the next page, or null on the last page.
     pub next_cursor: Option<String>,
 }
+
+crate::runtime::deserialize_object!(ListMonitorRunsResponse {
+    data: "data" required,
+    has_more: "hasMore" required,
+    next_cursor: "nextCursor" optional,
+});
 
 #[allow(clippy::wrong_self_convention)]
 impl ListMonitorRunsResponse {

@@ -87,8 +87,59 @@ fn unparse_items(items: Vec<Item>) -> String {
     prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items })
 }
 
+/// A macro call whose body is a name and a braced list, `m!(Name { a: "x" k, b: "y" k });`
+/// (the runtime's `deserialize_object!`), with one entry of the list per line: prettyplease
+/// prints the tokens of a macro it does not know as one run of text. `None` for any other
+/// shape.
+fn print_list_macro(item: &syn::ItemMacro) -> Option<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+
+    if !item.attrs.is_empty() || item.ident.is_some() || !matches!(item.mac.delimiter, syn::MacroDelimiter::Paren(_)) {
+        return None;
+    }
+    let tokens: Vec<TokenTree> = item.mac.tokens.clone().into_iter().collect();
+    let [TokenTree::Ident(name), TokenTree::Group(list)] = tokens.as_slice() else { return None };
+    if list.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut entries: Vec<String> = Vec::new();
+    let mut entry = String::new();
+    for token in list.stream() {
+        match &token {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                entries.push(std::mem::take(&mut entry));
+                continue;
+            }
+            TokenTree::Punct(p) if p.as_char() == ':' => {}
+            _ if !entry.is_empty() && !entry.ends_with('.') => entry.push(' '),
+            _ => {}
+        }
+        entry.push_str(&token.to_string());
+    }
+    if !entry.is_empty() {
+        entries.push(entry);
+    }
+    let path: Vec<String> = item.mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let colons = if item.mac.path.leading_colon.is_some() { "::" } else { "" };
+    if entries.is_empty() {
+        return Some(format!("{colons}{}!({name} {{}});\n", path.join("::")));
+    }
+    let mut out = format!("{colons}{}!({name} {{\n", path.join("::"));
+    for e in entries {
+        let comma = if e.starts_with("..") { "" } else { "," };
+        out.push_str(&format!("    {e}{comma}\n"));
+    }
+    out.push_str("});\n");
+    Some(out)
+}
+
 /// One item; an `impl` block with several members gets a blank line between them.
 fn print_item(item: Item) -> String {
+    if let Item::Macro(mac) = &item {
+        if let Some(text) = print_list_macro(mac) {
+            return text;
+        }
+    }
     let Item::Impl(mut block) = item else { return unparse_items(vec![item]) };
     if block.items.len() < 2 {
         return unparse_items(vec![Item::Impl(block)]);
@@ -137,6 +188,23 @@ mod tests {
 
     fn print(tokens: TokenStream) -> String {
         finish(&[print_part(tokens, false, "x.rs").unwrap()], "// h\n")
+    }
+
+    #[test]
+    fn list_macros_get_an_entry_per_line() {
+        let text = print(quote! {
+            crate::runtime::deserialize_object!(Pet { r#type: "type" required, name_x: "name\"x" optional, ..rest });
+            crate::runtime::deserialize_object!(Empty {});
+        });
+        assert!(
+            text.contains(
+                "crate::runtime::deserialize_object!(Pet {\n    r#type: \"type\" required,\n    \
+                 name_x: \"name\\\"x\" optional,\n    ..rest\n});\n\ncrate::runtime::deserialize_object!(Empty {});\n"
+            ),
+            "{text}"
+        );
+        let reparsed: syn::File = syn::parse_str(&text).unwrap();
+        assert_eq!(reparsed.items.len(), 2);
     }
 
     #[test]

@@ -24,3 +24,7 @@ pub mod sse;
 
 pub use client::{ApiInfo, ApiResponse, AuthScheme, Client, ClientBuilder, Redirects, RetryPolicy};
 pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
+
+/// The `serde` this crate was built with, for the macros generated code calls.
+#[doc(hidden)]
+pub use serde as __serde;

@@ -130,7 +130,7 @@ impl<'a> Emitter<'a> {
         match file {
             // Preamble, one part per operation, then the `Client` methods.
             SourceFile::Operations => 2 + self.api.operations.len(),
-            SourceFile::Types => 2 + self.api.types.len(),
+            SourceFile::Types => 1 + self.api.types.len(),
             SourceFile::Lib => 1,
         }
     }
@@ -147,10 +147,7 @@ impl<'a> Emitter<'a> {
             },
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),
-                i if i <= self.api.types.len() => {
-                    types::type_def(&self.api.types[i - 1], &self.api.types, &self.usages[i - 1])
-                }
-                _ => types::types_helpers(&self.api.types),
+                i => types::type_def(&self.api.types[i - 1], &self.api.types, &self.usages[i - 1]),
             },
             SourceFile::Lib => self.file(file),
         }

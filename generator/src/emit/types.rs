@@ -54,59 +54,37 @@ pub fn rust_type(ty: &TypeRef, types: &[TypeDef], scope: Scope) -> TokenStream {
 pub fn types_module(types: &[TypeDef], usages: &[String]) -> TokenStream {
     let preamble = types_preamble(types);
     let defs = types.iter().enumerate().map(|(i, t)| type_def(t, types, &usages[i]));
-    let helpers = types_helpers(types);
     quote! {
         #preamble
         #(#defs)*
-        #helpers
     }
 }
 
 /// The module docs and imports of `types.rs`.
 pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
-    // `Deserializer` is named only by the hand-written impls of unions.
-    let custom_deserialize = types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
-    let serde_use = if custom_deserialize {
-        quote!(
-            use serde::{Deserialize, Deserializer, Serialize};
-        )
-    } else if types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_))) {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    } else {
-        TokenStream::new()
+    // Every type but an alias derives or implements `Serialize`; enums and unions implement
+    // `Deserialize` by hand (structs through the runtime's macro), and only unions name
+    // `Deserializer`.
+    let mut names = Vec::new();
+    if types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. } | TypeKind::Union(_))) {
+        names.push(ident("Deserialize"));
+    }
+    if types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))) {
+        names.push(ident("Deserializer"));
+    }
+    if types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_))) {
+        names.push(ident("Serialize"));
+    }
+    let serde_use = match names.as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote!(use serde::#one;),
+        _ => quote!(use serde::{#(#names),*};),
     };
     quote! {
         //! Request and response bodies, as the spec describes them.
         // Field types nest as deep as the spec's schemas do (`Option<Option<Vec<Option<...>>>>`).
         #![allow(clippy::type_complexity)]
         #serde_use
-    }
-}
-
-/// The private helpers at the end of `types.rs` that some types use.
-pub fn types_helpers(types: &[TypeDef]) -> TokenStream {
-    let needs_double_option = types.iter().any(|t| match &t.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && f.nullable),
-        _ => false,
-    });
-    let needs_keep_null = types.iter().any(|t| match &t.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.required && !f.nullable && f.ty == TypeRef::Any),
-        _ => false,
-    });
-    let double_option = needs_double_option.then(double_option_module);
-    let keep_null = needs_keep_null.then(|| {
-        quote! {
-            /// An optional field that holds any JSON value: `null` sent is `Some(Value::Null)`.
-            fn keep_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<serde_json::Value>, D::Error> {
-                serde_json::Value::deserialize(deserializer).map(Some)
-            }
-        }
-    });
-    quote! {
-        #double_option
-        #keep_null
     }
 }
 
@@ -385,6 +363,8 @@ fn camel_case_fits(fields: &[Field]) -> bool {
         && fields.iter().any(|f| f.name.as_str() != f.json_name)
 }
 
+/// A struct: `Serialize` derived, `Deserialize` from the runtime's `deserialize_object!`,
+/// which reads what serde's derive reads in less code (see `decode.rs` in the runtime).
 fn struct_def(
     name: &Ident,
     docs: TokenStream,
@@ -394,8 +374,8 @@ fn struct_def(
 ) -> TokenStream {
     let camel = camel_case_fits(fields);
     let container = if camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
-    let additional = additional.map(|value| {
-        let map_name = additional_name(fields);
+    let map_name = additional.map(|_| additional_name(fields));
+    let additional = additional.zip(map_name.as_ref()).map(|(value, map_name)| {
         let value = rust_type(value, all, Scope::Types);
         quote! {
             /// The properties beyond those above, which the schema allows, kept as sent.
@@ -404,15 +384,32 @@ fn struct_def(
         }
     });
     let default = if is_defaultable(fields, all) { quote!(Default,) } else { TokenStream::new() };
-    let fields = fields.iter().map(|f| field(f, camel, all));
+    let reads = fields.iter().map(|f| {
+        let field = &f.name;
+        let json = &f.json_name;
+        let kind = ident(match (f.required, f.nullable) {
+            (true, false) => "required",
+            // A required nullable field is `Option<T>`: `None` when `null` (or absent, as
+            // serde's derive has it).
+            (true, true) => "optional",
+            (false, false) if f.ty != TypeRef::Any => "optional",
+            // `Some(Value::Null)` or `Some(None)` for `null`, `None` only when absent.
+            (false, _) => "present",
+        });
+        quote!(#field: #json #kind)
+    });
+    let rest = map_name.map(|m| if fields.is_empty() { quote!(.. #m) } else { quote!(, .. #m) });
+    let defs = fields.iter().map(|f| field(f, camel, all));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, #default)]
+        #[derive(Debug, Clone, PartialEq, Serialize, #default)]
         #container
         pub struct #name {
-            #(#fields)*
+            #(#defs)*
             #additional
         }
+
+        crate::runtime::deserialize_object!(#name { #(#reads),* #rest });
     }
 }
 
@@ -435,17 +432,14 @@ fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
         (true, true) => quote!(Option<#ty>),
         // Any JSON value includes `null`: sent, it is kept as `Some(Value::Null)`, not taken
         // for an absent field.
-        (false, false) if f.ty == TypeRef::Any => {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "keep_null"));
-            quote!(Option<#ty>)
-        }
         (false, false) => {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             quote!(Option<#ty>)
         }
-        // Absent, `null` and a value are three different things here.
+        // Absent, `null` and a value are three different things here: `None` is left out,
+        // `Some(None)` written as `null`.
         (false, true) => {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none", with = "double_option"));
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             quote!(Option<Option<#ty>>)
         }
     };
@@ -893,26 +887,6 @@ fn untagged_union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -
                 let mut pick = crate::runtime::decode::Untagged::new(&value);
                 pick #(#tries)*;
                 pick.finish(Self::#fallback)
-            }
-        }
-    }
-}
-
-/// Serde support for optional, nullable fields: `None` is absent, `Some(None)` is `null`.
-fn double_option_module() -> TokenStream {
-    quote! {
-        mod double_option {
-            use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-            pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
-                match value {
-                    Some(inner) => inner.serialize(serializer),
-                    None => serializer.serialize_none(),
-                }
-            }
-
-            pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-                Option::<T>::deserialize(deserializer).map(Some)
             }
         }
     }
