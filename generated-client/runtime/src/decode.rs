@@ -241,37 +241,44 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// ```
 #[macro_export]
 macro_rules! deserialize_object {
+    // Names inside are `__`-prefixed or absolute: the generated type may be called `Visitor`,
+    // `A` or `Result`.
     ($ty:ident { $($field:ident: $json:literal $kind:ident),* $(,)? $(.. $rest:ident)? }) => {
         #[allow(deprecated)]
         impl<'de> $crate::__serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::__serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
+            fn deserialize<__D: $crate::__serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                struct __Visitor;
 
                 #[allow(deprecated)]
-                impl<'de> $crate::__serde::de::Visitor<'de> for Visitor {
+                impl<'de> $crate::__serde::de::Visitor<'de> for __Visitor {
                     type Value = $ty;
 
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($ty)))
                     }
 
-                    fn visit_map<A: $crate::__serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
-                        $(let mut $field = None;)*
+                    fn visit_map<__A: $crate::__serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: __A,
+                    ) -> ::core::result::Result<$ty, __A::Error> {
+                        $(let mut $field = ::core::option::Option::None;)*
                         $(let mut $rest = ::std::collections::BTreeMap::new();)?
-                        while let Some(key) = map.next_key::<$crate::decode::Key<'de>>()? {
+                        while let ::core::option::Option::Some(key) = map.next_key::<$crate::decode::Key<'de>>()? {
                             match key.as_str() {
                                 $($json => $crate::__object_field!(read $kind, $field, map),)*
                                 _ => $crate::__object_field!(other map, key $(, $rest)?),
                             }
                         }
-                        Ok($ty {
-                            $($field: $crate::__object_field!(done $kind, $field, $json, A),)*
+                        ::core::result::Result::Ok($ty {
+                            $($field: $crate::__object_field!(done $kind, $field, $json, __A),)*
                             $($rest,)?
                         })
                     }
                 }
 
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     };
@@ -285,7 +292,7 @@ macro_rules! __object_field {
         $slot = $map.next_value()?
     };
     (read $kind:ident, $slot:ident, $map:ident) => {
-        $slot = Some($map.next_value()?)
+        $slot = ::core::option::Option::Some($map.next_value()?)
     };
     (done required, $slot:ident, $json:literal, $error:ident) => {
         $slot.ok_or_else(|| <$error::Error as $crate::__serde::de::Error>::missing_field($json))?

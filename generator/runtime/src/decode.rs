@@ -238,37 +238,44 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// ```
 #[macro_export]
 macro_rules! deserialize_object {
+    // Names inside are `__`-prefixed or absolute: the generated type may be called `Visitor`,
+    // `A` or `Result`.
     ($ty:ident { $($field:ident: $json:literal $kind:ident),* $(,)? $(.. $rest:ident)? }) => {
         #[allow(deprecated)]
         impl<'de> $crate::__serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::__serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
+            fn deserialize<__D: $crate::__serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                struct __Visitor;
 
                 #[allow(deprecated)]
-                impl<'de> $crate::__serde::de::Visitor<'de> for Visitor {
+                impl<'de> $crate::__serde::de::Visitor<'de> for __Visitor {
                     type Value = $ty;
 
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($ty)))
                     }
 
-                    fn visit_map<A: $crate::__serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
-                        $(let mut $field = None;)*
+                    fn visit_map<__A: $crate::__serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: __A,
+                    ) -> ::core::result::Result<$ty, __A::Error> {
+                        $(let mut $field = ::core::option::Option::None;)*
                         $(let mut $rest = ::std::collections::BTreeMap::new();)?
-                        while let Some(key) = map.next_key::<$crate::decode::Key<'de>>()? {
+                        while let ::core::option::Option::Some(key) = map.next_key::<$crate::decode::Key<'de>>()? {
                             match key.as_str() {
                                 $($json => $crate::__object_field!(read $kind, $field, map),)*
                                 _ => $crate::__object_field!(other map, key $(, $rest)?),
                             }
                         }
-                        Ok($ty {
-                            $($field: $crate::__object_field!(done $kind, $field, $json, A),)*
+                        ::core::result::Result::Ok($ty {
+                            $($field: $crate::__object_field!(done $kind, $field, $json, __A),)*
                             $($rest,)?
                         })
                     }
                 }
 
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     };
@@ -282,7 +289,7 @@ macro_rules! __object_field {
         $slot = $map.next_value()?
     };
     (read $kind:ident, $slot:ident, $map:ident) => {
-        $slot = Some($map.next_value()?)
+        $slot = ::core::option::Option::Some($map.next_value()?)
     };
     (done required, $slot:ident, $json:literal, $error:ident) => {
         $slot.ok_or_else(|| <$error::Error as $crate::__serde::de::Error>::missing_field($json))?
@@ -506,6 +513,22 @@ mod tests {
 
     crate::deserialize_object!(Closed { r#type: "type" required });
 
+    // Names the macro uses inside, as a spec may name its types and fields.
+    #[derive(Debug, PartialEq)]
+    struct Visitor {
+        map: i64,
+        key: Option<String>,
+        deserializer: Option<Option<A>>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct A {
+        f: bool,
+    }
+
+    crate::deserialize_object!(Visitor { map: "map" required, key: "key" optional, deserializer: "d" present });
+    crate::deserialize_object!(A { f: "f" required });
+
     #[test]
     #[allow(deprecated)]
     fn objects_read_like_serdes_derive() {
@@ -529,6 +552,8 @@ mod tests {
         assert!(err.contains("expected struct Closed"), "{err}");
         let closed = serde_json::from_str::<Closed>(r#"{"other": [1, {"x": null}], "type": "t"}"#).unwrap();
         assert_eq!(closed.r#type, "t", "other properties are skipped");
+        let named = serde_json::from_str::<Visitor>(r#"{"map": 1, "key": "k", "d": {"f": true}}"#).unwrap();
+        assert_eq!(named, Visitor { map: 1, key: Some("k".into()), deserializer: Some(Some(A { f: true })) });
         let path = serde_path_to_error::deserialize::<_, Object>(&mut serde_json::Deserializer::from_str(
             r#"{"id": 1, "note": 5}"#,
         ))
