@@ -256,6 +256,15 @@ macro_rules! deserialize_object {
                         f.write_str(concat!("struct ", stringify!($ty)))
                     }
 
+                    // A local per field, named as the field: lints about local names are the
+                    // fields' business.
+                    #[allow(
+                        non_snake_case,
+                        clippy::disallowed_names,
+                        clippy::just_underscores_and_digits,
+                        clippy::many_single_char_names,
+                        clippy::similar_names
+                    )]
                     fn visit_map<__A: $crate::__serde::de::MapAccess<'de>>(
                         self,
                         mut map: __A,
