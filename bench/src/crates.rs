@@ -25,17 +25,25 @@ pub const GENERATORS: [&str; 3] = ["ours", "progenitor", "openapi-to-rust"];
 pub struct Crate {
     pub dir: PathBuf,
     pub lines: usize,
+    /// Lines that are neither blank nor only a comment (doc comments included).
+    pub code_lines: usize,
     pub bytes: usize,
 }
 
 /// Lines and bytes of the Rust files among `files`, leaving out our runtime crate (under
 /// `runtime/`), a dependency like progenitor's `progenitor-client`, which [`runtime_of`]
 /// counts.
-fn count(files: &[(PathBuf, String)]) -> (usize, usize) {
+fn count(files: &[(PathBuf, String)]) -> (usize, usize, usize) {
+    let code = |line: &str| {
+        let line = line.trim();
+        !line.is_empty() && !line.starts_with("//")
+    };
     files
         .iter()
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs") && !p.starts_with("runtime"))
-        .fold((0, 0), |(l, b), (_, text)| (l + text.lines().count(), b + text.len()))
+        .fold((0, 0, 0), |(l, c, b), (_, text)| {
+            (l + text.lines().count(), c + text.lines().filter(|l| code(l)).count(), b + text.len())
+        })
 }
 
 /// The runtime crate next to one of our generated crates: compiled once, as a dependency,
@@ -49,8 +57,8 @@ pub fn runtime_of(ours: &Crate) -> Result<Crate, String> {
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         files.push((path.strip_prefix(&dir).unwrap_or(&path).to_path_buf(), text));
     }
-    let (lines, bytes) = count(&files);
-    Ok(Crate { dir, lines, bytes })
+    let (lines, code_lines, bytes) = count(&files);
+    Ok(Crate { dir, lines, code_lines, bytes })
 }
 
 fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Crate, String> {
@@ -62,8 +70,8 @@ fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Crate, String> {
         std::fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(|e| e.to_string())?;
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
     }
-    let (lines, bytes) = count(files);
-    Ok(Crate { dir: dir.to_owned(), lines, bytes })
+    let (lines, code_lines, bytes) = count(files);
+    Ok(Crate { dir: dir.to_owned(), lines, code_lines, bytes })
 }
 
 fn manifest(name: &str, edition: &str, dependencies: &str) -> String {

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(clippy::type_complexity)]
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Kind of object; always `monitor_run`.
 ///
@@ -17,38 +17,10 @@ pub enum MonitorRunObject {
     Unknown(String),
 }
 
-impl MonitorRunObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MonitorRun => "monitor_run",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MonitorRunObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "monitor_run" => Self::MonitorRun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MonitorRunObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MonitorRunObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::decode::open_enum(deserializer)
-    }
-}
+crate::runtime::open_enum!(MonitorRunObject {
+    MonitorRun: "monitor_run",
+    ..Unknown
+});
 
 /// Where the run is in its life cycle.
 ///
@@ -65,57 +37,14 @@ pub enum MonitorRunStatus {
     Unknown(String),
 }
 
-impl MonitorRunStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::Canceled => "canceled",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists (not kept in [`Self::Unknown`]).
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for MonitorRunStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "running" => Self::Running,
-            "completed" => Self::Completed,
-            "canceled" => Self::Canceled,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for MonitorRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for MonitorRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MonitorRunStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::decode::open_enum(deserializer)
-    }
-}
+crate::runtime::open_enum!(MonitorRunStatus {
+    Created: "created",
+    Running: "running",
+    Completed: "completed",
+    Canceled: "canceled",
+    Failed: "failed",
+    ..Unknown
+});
 
 /// What the run does.
 ///
@@ -128,51 +57,11 @@ pub enum MonitorRunType {
     Unknown(String),
 }
 
-impl MonitorRunType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Search => "search",
-            Self::Refresh => "refresh",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists (not kept in [`Self::Unknown`]).
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for MonitorRunType {
-    fn from(value: &str) -> Self {
-        match value {
-            "search" => Self::Search,
-            "refresh" => Self::Refresh,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for MonitorRunType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for MonitorRunType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MonitorRunType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::decode::open_enum(deserializer)
-    }
-}
+crate::runtime::open_enum!(MonitorRunType {
+    Search: "search",
+    Refresh: "refresh",
+    ..Unknown
+});
 
 /// One execution of a Monitor, either a search for new items or a refresh of existing ones.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -222,15 +222,17 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// are skipped. Anything but an object is an error (``expected struct Name``). A property
 /// given twice keeps its last value.
 ///
-/// ```
-/// # use serde::Deserialize;
+/// For example (this crate is named after each generated crate, so the example is not run
+/// as a doc test; the unit tests below run the same):
+///
+/// ```ignore
 /// struct Pet {
 ///     name: String,
 ///     tag: Option<String>,
 ///     owner: Option<Option<String>>,
 /// }
 ///
-/// client_runtime::deserialize_object!(Pet {
+/// runtime::deserialize_object!(Pet {
 ///     name: "name" required,
 ///     tag: "tag" optional,
 ///     owner: "ownerName" present,
@@ -288,6 +290,81 @@ macro_rules! deserialize_object {
                 }
 
                 deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
+}
+
+/// The impls of a generated open enum: an enum with a unit variant per value the spec lists
+/// and a variant that keeps any other string as sent, written
+/// `open_enum!(Name { Variant: "value", ..., ..Fallback })`. It gives `as_str` (the value as
+/// sent), `is_known` (not the fallback), `From<&str>`, `Display` (the value), `Serialize` (the
+/// value as a JSON string) and `Deserialize` (any JSON string, through [`open_enum`]); the
+/// generated enum keeps its own derives and docs. For example (not run as a doc test, as
+/// above; the unit tests run it):
+///
+/// ```ignore
+/// #[derive(Debug, Clone, PartialEq)]
+/// enum Status {
+///     Running,
+///     Done,
+///     Unknown(String),
+/// }
+///
+/// runtime::open_enum!(Status { Running: "running", Done: "done", ..Unknown });
+///
+/// let status: Status = serde_json::from_str(r#""paused""#).unwrap();
+/// assert_eq!(status, Status::Unknown("paused".into()));
+/// assert_eq!(serde_json::to_string(&status).unwrap(), r#""paused""#);
+/// assert_eq!((Status::Done.as_str(), Status::from("done").is_known()), ("done", true));
+/// ```
+#[macro_export]
+macro_rules! open_enum {
+    ($ty:ident { $($variant:ident: $value:literal),* $(,)? ..$fallback:ident }) => {
+        impl $ty {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$fallback(value) => value,
+                }
+            }
+
+            /// Whether the value is one the spec lists, not one kept as sent.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::$fallback(_))
+            }
+        }
+
+        impl ::core::convert::From<&str> for $ty {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::$fallback(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__serde::Serialize for $ty {
+            fn serialize<__S: $crate::__serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $ty {
+            fn deserialize<__D: $crate::__serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                $crate::decode::open_enum(deserializer)
             }
         }
     };

@@ -62,17 +62,14 @@ pub fn types_module(types: &[TypeDef], usages: &[String]) -> TokenStream {
 
 /// The module docs and imports of `types.rs`.
 pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
-    // Every type but an alias derives or implements `Serialize`; enums and unions implement
-    // `Deserialize` by hand (structs through the runtime's macro), and only unions name
-    // `Deserializer`.
+    // Structs derive `Serialize` (and read JSON through the runtime's macro), enums get
+    // both from the runtime's `open_enum!`, and unions implement both by hand.
     let mut names = Vec::new();
-    if types.iter().any(|t| matches!(t.kind, TypeKind::Enum { .. } | TypeKind::Union(_))) {
-        names.push(ident("Deserialize"));
-    }
     if types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))) {
+        names.push(ident("Deserialize"));
         names.push(ident("Deserializer"));
     }
-    if types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_))) {
+    if types.iter().any(|t| matches!(t.kind, TypeKind::Struct { .. } | TypeKind::Union(_))) {
         names.push(ident("Serialize"));
     }
     let serde_use = match names.as_slice() {
@@ -453,10 +450,10 @@ fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
 }
 
 /// An open string enum: the values the spec lists as unit variants, and a variant that keeps
-/// any other string as sent (so it is re-sent unchanged). It serializes with `as_str` and
-/// deserializes with `From<&str>` through the runtime's `decode::open_enum`: two short impls
-/// that compile much faster than serde's derive with an `untagged` variant, which buffers
-/// every value. Several values also get `is_known` and `Display`; a single value (a
+/// any other string as sent (so it is re-sent unchanged). Its impls (`as_str`, `is_known`,
+/// `From<&str>`, `Display`, `Serialize`, `Deserialize`) come from the runtime's `open_enum!`:
+/// the same for every enum, they are written once there, and they compile much faster than
+/// serde's derive with an `untagged` variant, which buffers every value. A single value (a
 /// `const`) is the type's `Default`.
 fn string_enum(name: &Ident, docs: TokenStream, variants: &[EnumVariant], fallback: &RustIdent) -> TokenStream {
     let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
@@ -473,7 +470,6 @@ fn string_enum(name: &Ident, docs: TokenStream, variants: &[EnumVariant], fallba
     );
     let (default_derive, default_attr) =
         if single { (quote!(Default,), quote!(#[default])) } else { (TokenStream::new(), TokenStream::new()) };
-    let impls = enum_impls(name, variants, fallback);
     quote! {
         #docs
         #open_doc
@@ -485,72 +481,7 @@ fn string_enum(name: &Ident, docs: TokenStream, variants: &[EnumVariant], fallba
             #fallback(String),
         }
 
-        #impls
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::decode::open_enum(deserializer)
-            }
-        }
-    }
-}
-
-/// `as_str` and `From<&str>` of an open enum and, for more than one value, `is_known` and
-/// `Display`.
-fn enum_impls(name: &Ident, variants: &[EnumVariant], fallback: &RustIdent) -> TokenStream {
-    let idents: Vec<&RustIdent> = variants.iter().map(|v| &v.name).collect();
-    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let as_str = quote! {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                #(Self::#idents => #values,)*
-                Self::#fallback(value) => value,
-            }
-        }
-    };
-    let from_str = quote! {
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#idents,)*
-                    other => Self::#fallback(other.to_owned()),
-                }
-            }
-        }
-    };
-    if variants.len() == 1 {
-        return quote! {
-            impl #name {
-                #as_str
-            }
-            #from_str
-        };
-    }
-    let known_doc = own(&format!("Whether the value is one the spec lists (not kept in [`Self::{fallback}`])."));
-    quote! {
-        impl #name {
-            #as_str
-
-            #known_doc
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#fallback(_))
-            }
-        }
-
-        #from_str
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        crate::runtime::open_enum!(#name { #(#idents: #values,)* .. #fallback });
     }
 }
 
