@@ -675,13 +675,22 @@ impl Request {
         }
     }
 
-    /// Appends a path parameter, encoded so that it stays one segment (see
-    /// [`push_path_param`]).
+    /// Appends a path parameter, encoded so that it stays one segment: everything but
+    /// letters, digits, `-`, `.`, `_` and `~` is percent-encoded, `/`, `?`, `#` and `%`
+    /// included.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for an empty value, `.` or `..`.
+    /// Empty, `.` and `..` are refused with [`Error::InvalidParameter`]: no encoding stops
+    /// servers reading those as "this" or "the parent" segment.
     pub fn path_param(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
-        push_path_param(&mut self.path, name, value)
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(Error::InvalidParameter {
+                name,
+                reason: format!("{value:?} cannot be sent as a path segment"),
+            });
+        }
+        self.path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
+        Ok(())
     }
 
     /// Adds a query parameter, after those added before; `value` is encoded when sent.
@@ -695,9 +704,8 @@ impl Request {
     /// [`Error::InvalidParameter`] if `name` is not a header name or `value` contains
     /// characters that could end the header early.
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
-        let header = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::InvalidParameter { name, reason: format!("{name:?} is not a header name") })?;
-        self.headers.insert(header, header_value(name, value)?);
+        let (header, value) = checked_header(name, name, value)?;
+        self.headers.insert(header, value);
         Ok(())
     }
 
@@ -705,9 +713,13 @@ impl Request {
     /// the same name.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] if a name or value cannot be sent.
+    /// [`Error::InvalidParameter`] (named `header`) if a name or value cannot be sent.
     pub fn extra_headers(&mut self, headers: &[(String, String)]) -> Result<(), Error> {
-        headers.iter().try_for_each(|(name, value)| extra_header(&mut self.headers, name, value))
+        for (name, value) in headers {
+            let (header, value) = checked_header("header", name, value)?;
+            self.headers.append(header, value);
+        }
+        Ok(())
     }
 
     /// Sets the body to `value` as JSON, sent as `content_type`.
@@ -732,39 +744,16 @@ impl Request {
 const PATH_VALUE: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// Appends one path parameter to `path`, encoded so that it stays one segment.
-///
-/// # Errors
-/// Empty, `.` and `..` are refused with [`Error::InvalidParameter`]: no encoding stops
-/// servers reading those as "this" or "the parent" segment.
-pub fn push_path_param(path: &mut String, name: &'static str, value: &str) -> Result<(), Error> {
-    if value.is_empty() || value == "." || value == ".." {
-        return Err(Error::InvalidParameter { name, reason: format!("{value:?} cannot be sent as a path segment") });
-    }
-    path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
-    Ok(())
-}
-
-/// A header parameter's value.
-///
-/// # Errors
-/// [`Error::InvalidParameter`] if it contains characters that could end the header early.
-pub fn header_value(name: &'static str, value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value).map_err(|_| Error::InvalidParameter {
-        name,
-        reason: "contains characters that cannot appear in an HTTP header".into(),
-    })
-}
-
-/// An extra header a caller set on a request builder.
-///
-/// # Errors
-/// [`Error::InvalidParameter`] if the name or value cannot be sent.
-pub fn extra_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Error> {
+/// A header's name and value, checked so that neither can end the header early; an error is
+/// [`Error::InvalidParameter`] named `parameter`.
+fn checked_header(parameter: &'static str, name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
     let header = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::InvalidParameter { name: "header", reason: format!("{name:?} is not a header name") })?;
-    headers.append(header, header_value("header", value)?);
-    Ok(())
+        .map_err(|_| Error::InvalidParameter { name: parameter, reason: format!("{name:?} is not a header name") })?;
+    let value = HeaderValue::from_str(value).map_err(|_| Error::InvalidParameter {
+        name: parameter,
+        reason: "contains characters that cannot appear in an HTTP header".into(),
+    })?;
+    Ok((header, value))
 }
 
 /// A successful response: the decoded body, plus the status and headers it came with.
@@ -1049,11 +1038,11 @@ mod tests {
 
     #[test]
     fn path_params_stay_one_segment() {
-        let mut path = String::from("/x/");
-        push_path_param(&mut path, "id", "a/b?c#d%e f").unwrap();
-        assert_eq!(path, "/x/a%2Fb%3Fc%23d%25e%20f");
+        let mut request = Request::new(Method::GET, String::from("/x/"), true);
+        request.path_param("id", "a/b?c#d%e f").unwrap();
+        assert_eq!(request.path, "/x/a%2Fb%3Fc%23d%25e%20f");
         for bad in ["", ".", ".."] {
-            assert!(matches!(push_path_param(&mut path, "id", bad), Err(Error::InvalidParameter { .. })));
+            assert!(matches!(request.path_param("id", bad), Err(Error::InvalidParameter { .. })));
         }
     }
 }
