@@ -5,7 +5,8 @@
 //! tag of a union whose variants do not declare it); decoding open enums ([`open_enum`]).
 //!
 //! A union's `Deserialize` reads the value whole (as a [`serde_json::Value`]) and then tries
-//! its variants on it. Two things would be lost that way, and this module keeps them:
+//! its variants on it, each decoded from the value's JSON text by the deserializer that
+//! reads response bodies, so that a type's decoding code is compiled once. Two things would be lost that way, and this module keeps them:
 //!
 //! - **The choice.** [`Untagged`] tries every variant, most specific first (the generator
 //!   orders them: integers before numbers, known enum values before plain strings, objects
@@ -18,6 +19,7 @@
 //!   body, so the error names `data[0].properties.company.name` and quotes that value.
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -37,13 +39,23 @@ struct Failure {
 impl Failure {
     fn of(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
         let outer = err.path().to_string();
-        let (path, message) = split_path(&outer, &err.into_inner().to_string());
+        let (path, message) = split_path(&outer, &without_position(&err.into_inner()));
         let depth = segments(&path).map_or(0, |s| s.len());
         Failure { path, message, depth }
     }
 
     fn into_error<E: serde::de::Error>(self) -> E {
         E::custom(format!("{AT}{}{AT_END}{}", self.path, self.message))
+    }
+}
+
+/// An error's message without the line and column that `serde_json` adds when it reads
+/// text: inside a union they would count in the re-encoded value, not in the body.
+pub(crate) fn without_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match err.line() {
+        0 => text,
+        line => text.strip_suffix(&format!(" at line {line} column {}", err.column())).map_or(text.clone(), str::to_owned),
     }
 }
 
@@ -71,7 +83,27 @@ pub fn split_path(outer: &str, message: &str) -> (String, String) {
 /// # Errors
 /// When `value` is not a `T`, with the path inside it.
 pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: &Value) -> Result<T, E> {
-    serde_path_to_error::deserialize(value).map_err(|e| Failure::of(e).into_error())
+    from_text(&encode(value)).map_err(|e| Failure::of(e).into_error())
+}
+
+/// A value as JSON text, which variants decode from (see [`from_text`]).
+fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// Decodes a variant from JSON text, through the same deserializer as a response body
+/// ([`crate::client::decode_json`]) rather than from the `Value` in hand: the compiler then
+/// makes one copy of each type's decoding code, not two. Re-reading the text costs a little
+/// time per union; it saves a large part of a crate's build.
+fn from_text<T: DeserializeOwned>(text: &[u8]) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    serde_path_to_error::deserialize(&mut de)
+}
+
+/// A value re-encoded as `serde_json` would send it, through the same serializer as a
+/// request body ([`crate::client::Request::json_body`]), for the same reason as [`from_text`].
+fn reencode<T: Serialize>(value: &T) -> Option<Value> {
+    serde_json::to_vec(value).ok().and_then(|text| serde_json::from_slice(&text).ok())
 }
 
 /// Encodes a tagged union's variant whose type does not declare the tag property, with the
@@ -85,7 +117,8 @@ pub fn with_tag<T: Serialize, S: serde::Serializer>(
     value: &str,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let mut encoded = serde_json::to_value(variant).map_err(serde::ser::Error::custom)?;
+    let text = serde_json::to_vec(variant).map_err(serde::ser::Error::custom)?;
+    let mut encoded: Value = serde_json::from_slice(&text).map_err(serde::ser::Error::custom)?;
     if let Value::Object(object) = &mut encoded {
         object.entry(tag).or_insert_with(|| Value::String(value.to_owned()));
     }
@@ -96,6 +129,8 @@ pub fn with_tag<T: Serialize, S: serde::Serializer>(
 /// [`Untagged::variant`] for each variant, most specific first, then [`Untagged::finish`].
 pub struct Untagged<'v, U> {
     value: &'v Value,
+    /// `value` as JSON text, which the variants decode from.
+    text: Vec<u8>,
     /// A variant whose re-encoding is the value exactly: the choice.
     exact: Option<U>,
     /// The first variant that fits otherwise.
@@ -109,7 +144,7 @@ pub struct Untagged<'v, U> {
 impl<'v, U: Serialize> Untagged<'v, U> {
     /// Starts picking a variant for `value`.
     pub fn new(value: &'v Value) -> Self {
-        Untagged { value, exact: None, fits: None, unknown_value: None, failure: None }
+        Untagged { value, text: encode(value), exact: None, fits: None, unknown_value: None, failure: None }
     }
 
     /// Tries a variant. `plausible` says whether the value is of the JSON kind the variant
@@ -124,13 +159,13 @@ impl<'v, U: Serialize> Untagged<'v, U> {
         if self.exact.is_some() {
             return self;
         }
-        match serde_path_to_error::deserialize::<_, T>(self.value) {
+        match from_text::<T>(&self.text) {
             Ok(decoded) => {
                 let known = known(&decoded);
                 let decoded = wrap(decoded);
                 if !known {
                     self.unknown_value.get_or_insert(decoded);
-                } else if serde_json::to_value(&decoded).is_ok_and(|again| again == *self.value) {
+                } else if reencode(&decoded).is_some_and(|again| again == *self.value) {
                     self.exact = Some(decoded);
                 } else {
                     self.fits.get_or_insert(decoded);
@@ -188,7 +223,7 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
             type Value = Key<'de>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string key")
+                f.write_str("a string")
             }
 
             fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<Key<'de>, E> {
@@ -408,21 +443,10 @@ where
     D: serde::Deserializer<'de>,
     T: for<'a> From<&'a str>,
 {
-    struct Visitor<T>(std::marker::PhantomData<T>);
-
-    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
-
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from(value))
-        }
-    }
-
-    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+    // The string is read by `Key`'s visitor, the same for every enum, so the deserializer's
+    // `deserialize_str` is compiled once per deserializer, not once per enum.
+    let text = Key::deserialize(deserializer)?;
+    Ok(T::from(text.as_str()))
 }
 
 /// The line and column (both from 1) of the value at `path` (as `serde_path_to_error`

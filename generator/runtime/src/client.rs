@@ -942,12 +942,8 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, (S
         Err(err) => {
             let outer = err.path().to_string();
             let err = err.into_inner();
-            let text = err.to_string();
-            let message = match err.line() {
-                0 => text.as_str(),
-                line => text.strip_suffix(&format!(" at line {line} column {}", err.column())).unwrap_or(&text),
-            };
-            match crate::decode::split_path(&outer, message) {
+            let message = crate::decode::without_position(&err);
+            match crate::decode::split_path(&outer, &message) {
                 (path, inner) if inner != message => Err((path, serde::de::Error::custom(inner))),
                 _ => Err((outer, err)),
             }
