@@ -54,7 +54,7 @@ impl MonitorsRunsList {
     pub async fn send(
         self,
     ) -> Result<ApiResponse<types::ListMonitorRunsResponse>, Error> {
-        let mut request = Request::new(Method::GET, String::from("/v0/monitors/"), true);
+        let mut request = Request::new(Method::GET, "/v0/monitors/", true);
         request.path_param("monitor", &self.monitor)?;
         request.path.push_str("/runs");
         if let Some(value) = &self.cursor {

@@ -4,8 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(clippy::type_complexity)]
 
-use serde::Serialize;
-
 /// Kind of object; always `monitor_run`.
 ///
 /// Always `monitor_run`; another value is kept in [`Unknown`](Self::Unknown).
@@ -64,8 +62,7 @@ crate::runtime::open_enum!(MonitorRunType {
 });
 
 /// One execution of a Monitor, either a search for new items or a refresh of existing ones.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MonitorRun {
     /// Identifier of this run.
     pub id: String,
@@ -91,16 +88,16 @@ pub struct MonitorRun {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-crate::runtime::deserialize_object!(MonitorRun {
+crate::runtime::json_object!(MonitorRun {
     id: "id" required,
     object: "object" required,
     status: "status" required,
     monitor_id: "monitorId" required,
     r#type: "type" required,
-    completed_at: "completedAt" optional,
-    failed_at: "failedAt" optional,
-    failed_reason: "failedReason" optional,
-    canceled_at: "canceledAt" optional,
+    completed_at: "completedAt" nullable,
+    failed_at: "failedAt" nullable,
+    failed_reason: "failedReason" nullable,
+    canceled_at: "canceledAt" nullable,
     created_at: "createdAt" required,
     updated_at: "updatedAt" required,
 });
@@ -138,8 +135,7 @@ impl MonitorRun {
 }
 
 /// One page of runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMonitorRunsResponse {
     /// The runs on this page.
     pub data: Vec<MonitorRun>,
@@ -149,10 +145,10 @@ pub struct ListMonitorRunsResponse {
     pub next_cursor: Option<String>,
 }
 
-crate::runtime::deserialize_object!(ListMonitorRunsResponse {
+crate::runtime::json_object!(ListMonitorRunsResponse {
     data: "data" required,
     has_more: "hasMore" required,
-    next_cursor: "nextCursor" optional,
+    next_cursor: "nextCursor" nullable,
 });
 
 #[allow(clippy::wrong_self_convention)]

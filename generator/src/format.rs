@@ -88,7 +88,7 @@ fn unparse_items(items: Vec<Item>) -> String {
 }
 
 /// A macro call whose body is a name and a braced list, `m!(Name { a: "x" k, b: "y" k });`
-/// (the runtime's `deserialize_object!`), with one entry of the list per line: prettyplease
+/// (the runtime's `json_object!`), with one entry of the list per line: prettyplease
 /// prints the tokens of a macro it does not know as one run of text. `None` for any other
 /// shape.
 fn print_list_macro(item: &syn::ItemMacro) -> Option<String> {
@@ -193,13 +193,13 @@ mod tests {
     #[test]
     fn list_macros_get_an_entry_per_line() {
         let text = print(quote! {
-            crate::runtime::deserialize_object!(Pet { r#type: "type" required, name_x: "name\"x" optional, ..rest });
-            crate::runtime::deserialize_object!(Empty {});
+            crate::runtime::json_object!(Pet { r#type: "type" required, name_x: "name\"x" optional, ..rest });
+            crate::runtime::json_object!(Empty {});
         });
         assert!(
             text.contains(
-                "crate::runtime::deserialize_object!(Pet {\n    r#type: \"type\" required,\n    \
-                 name_x: \"name\\\"x\" optional,\n    ..rest\n});\n\ncrate::runtime::deserialize_object!(Empty {});\n"
+                "crate::runtime::json_object!(Pet {\n    r#type: \"type\" required,\n    \
+                 name_x: \"name\\\"x\" optional,\n    ..rest\n});\n\ncrate::runtime::json_object!(Empty {});\n"
             ),
             "{text}"
         );

@@ -665,10 +665,10 @@ impl Request {
     /// A request with no query, headers or body. Generated operations make theirs with this
     /// and the methods below, one call per parameter, so that what every operation does alike
     /// is compiled once, here.
-    pub fn new(method: Method, path: String, idempotent: bool) -> Self {
+    pub fn new(method: Method, path: &str, idempotent: bool) -> Self {
         Request {
             method,
-            path,
+            path: path.to_owned(),
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,

@@ -662,10 +662,10 @@ impl Request {
     /// A request with no query, headers or body. Generated operations make theirs with this
     /// and the methods below, one call per parameter, so that what every operation does alike
     /// is compiled once, here.
-    pub fn new(method: Method, path: String, idempotent: bool) -> Self {
+    pub fn new(method: Method, path: &str, idempotent: bool) -> Self {
         Request {
             method,
-            path,
+            path: path.to_owned(),
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
@@ -1034,7 +1034,7 @@ mod tests {
 
     #[test]
     fn path_params_stay_one_segment() {
-        let mut request = Request::new(Method::GET, String::from("/x/"), true);
+        let mut request = Request::new(Method::GET, "/x/", true);
         request.path_param("id", "a/b?c#d%e f").unwrap();
         assert_eq!(request.path, "/x/a%2Fb%3Fc%23d%25e%20f");
         for bad in ["", ".", ".."] {

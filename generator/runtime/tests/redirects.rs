@@ -33,12 +33,12 @@ fn build(builder: ClientBuilder, base: &str, redirects: Redirects) -> Client {
 }
 
 async fn get(client: &Client, path: &str) -> Result<u16, Error> {
-    let raw = client.execute(Request::new(Method::GET, path.into(), true)).await?;
+    let raw = client.execute(Request::new(Method::GET, path, true)).await?;
     Ok(raw.status().as_u16())
 }
 
 async fn post(client: &Client, path: &str) -> Result<u16, Error> {
-    let mut request = Request::new(Method::POST, path.into(), false);
+    let mut request = Request::new(Method::POST, path, false);
     request.body = Some(("application/json", b"{\"a\":1}".to_vec()));
     let raw = client.execute(request).await?;
     Ok(raw.status().as_u16())
@@ -142,7 +142,7 @@ async fn an_absolute_cursor_or_path_value_cannot_aim_the_credential_elsewhere() 
     let api = Server::start("127.0.0.1", |_, _| json(200, "{}")).await;
     for (kind, builder) in credential_kinds() {
         let client = build(builder, &api.url("/v1/"), Redirects::SameOriginOnly);
-        let mut request = Request::new(Method::GET, "/runs".into(), true);
+        let mut request = Request::new(Method::GET, "/runs", true);
         request.query.push(("cursor", other.url("/page2")));
         assert_eq!(client.execute(request).await.unwrap().status().as_u16(), 200, "{kind}");
     }

@@ -27,7 +27,7 @@ fn slow_backoff() -> RetryPolicy {
 }
 
 async fn get(client: &Client) -> Result<u16, Error> {
-    Ok(client.execute(Request::new(Method::GET, "/x".into(), true)).await?.status().as_u16())
+    Ok(client.execute(Request::new(Method::GET, "/x", true)).await?.status().as_u16())
 }
 
 /// A server answering 429 with `Retry-After: value` once, then 200.
@@ -72,7 +72,7 @@ async fn waits_beyond_max_backoff_return_the_response_at_once() {
         let server = Server::start("127.0.0.1", move |_, _| response(429, &[("retry-after", value)], "")).await;
         let started = Instant::now();
         let raw = client(&server.url("/"), slow_backoff())
-            .execute(Request::new(Method::GET, "/x".into(), true))
+            .execute(Request::new(Method::GET, "/x", true))
             .await
             .unwrap();
         assert_eq!(raw.status().as_u16(), 429);
@@ -100,7 +100,7 @@ async fn unreadable_retry_after_waits_the_backoff_and_never_hammers() {
 async fn the_error_says_how_many_attempts_were_made_and_what_was_asked() {
     let server = Server::start("127.0.0.1", |_, _| response(503, &[("retry-after", "0.05")], "")).await;
     let client = client(&server.url("/"), slow_backoff());
-    let raw = client.execute(Request::new(Method::GET, "/x".into(), true)).await.unwrap();
+    let raw = client.execute(Request::new(Method::GET, "/x", true)).await.unwrap();
     let err = raw.empty().unwrap_err();
     assert_eq!(err.attempts(), Some(3));
     assert_eq!(err.retry_after(), Some(Duration::from_millis(50)));
@@ -125,8 +125,8 @@ async fn closes_kept_connections() -> Server {
 async fn a_stale_pooled_connection_is_retried_for_idempotent_requests() {
     let server = closes_kept_connections().await;
     let client = client(&server.url("/"), RetryPolicy { initial_backoff: Duration::from_millis(10), ..slow_backoff() });
-    client.execute(Request::new(Method::GET, "/first".into(), true)).await.unwrap();
-    let raw = client.execute(Request::new(Method::GET, "/second".into(), true)).await.unwrap();
+    client.execute(Request::new(Method::GET, "/first", true)).await.unwrap();
+    let raw = client.execute(Request::new(Method::GET, "/second", true)).await.unwrap();
     assert_eq!(raw.status().as_u16(), 200);
     let seen = server.seen();
     assert_eq!(seen.len(), 3, "{seen:?}");
@@ -140,8 +140,8 @@ async fn a_stale_pooled_connection_is_not_retried_for_a_post_unless_allowed() {
         let retry =
             RetryPolicy { initial_backoff: Duration::from_millis(10), retry_non_idempotent: allowed, ..slow_backoff() };
         let client = client(&server.url("/"), retry);
-        client.execute(Request::new(Method::GET, "/first".into(), true)).await.unwrap();
-        let mut post = Request::new(Method::POST, "/create".into(), false);
+        client.execute(Request::new(Method::GET, "/first", true)).await.unwrap();
+        let mut post = Request::new(Method::POST, "/create", false);
         post.body = Some(("application/json", b"{}".to_vec()));
         let result = client.execute(post).await;
         if allowed {
@@ -163,7 +163,7 @@ async fn a_failure_after_the_response_started_is_not_retried() {
     })
     .await;
     let client = client(&server.url("/"), RetryPolicy { initial_backoff: Duration::from_millis(10), ..slow_backoff() });
-    let err = client.execute(Request::new(Method::GET, "/x".into(), true)).await.unwrap_err();
+    let err = client.execute(Request::new(Method::GET, "/x", true)).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert_eq!(server.seen().len(), 1);
 }
@@ -174,6 +174,6 @@ async fn a_refused_connection_is_retried_even_for_a_post() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let retry = RetryPolicy { initial_backoff: Duration::from_millis(10), ..slow_backoff() };
     let client = client(&format!("http://127.0.0.1:{port}/"), retry);
-    let err = client.execute(Request::new(Method::POST, "/x".into(), false)).await.unwrap_err();
+    let err = client.execute(Request::new(Method::POST, "/x", false)).await.unwrap_err();
     assert!(matches!(err, Error::Transport { attempts: 3, .. }), "{err:?}");
 }

@@ -40,7 +40,7 @@ fn client(server: &Server) -> Client {
 }
 
 fn get() -> Request {
-    Request::new(Method::GET, "/stream".into(), true)
+    Request::new(Method::GET, "/stream", true)
 }
 
 async fn open(client: &Client) -> Result<EventStream<Delta>, Error> {
@@ -288,7 +288,7 @@ async fn a_stream_redirected_to_another_origin_is_refused_and_that_origin_gets_n
         let target = other.url("/steal");
         let api = Server::start("127.0.0.1", move |_, _| response(status, &[("location", &target)], "")).await;
         let client = client(&api);
-        let mut request = Request::new(Method::POST, "/answer".into(), false);
+        let mut request = Request::new(Method::POST, "/answer", false);
         request.body = Some(("application/json", b"{\"stream\":true}".to_vec()));
         let err = EventStream::<Delta>::json(&client, request).await.unwrap_err();
         let Error::Redirect(redirect) = &err else { panic!("{status}: {err:?}") };

@@ -521,8 +521,8 @@ fn request(op: &Operation, types: &[TypeDef], body_setup: &TokenStream) -> Token
     let method = ident(&op.http_method.as_str().to_ascii_uppercase());
     let idempotent = op.http_method.is_idempotent();
     let start = match op.path.first() {
-        Some(PathPart::Literal(text)) => quote!(String::from(#text)),
-        _ => quote!(String::new()),
+        Some(PathPart::Literal(text)) => quote!(#text),
+        _ => quote!(""),
     };
     quote! {
         let mut request = Request::new(Method::#method, #start, #idempotent);

@@ -62,15 +62,11 @@ pub fn types_module(types: &[TypeDef], usages: &[String]) -> TokenStream {
 
 /// The module docs and imports of `types.rs`.
 pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
-    // Structs derive `Serialize` (and read JSON through the runtime's macro), enums get
-    // both from the runtime's `open_enum!`, and unions implement both by hand.
+    // Structs get both serde impls from the runtime's `json_object!`, enums from its
+    // `open_enum!`; unions implement both here.
     let mut names = Vec::new();
     if types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))) {
-        names.push(ident("Deserialize"));
-        names.push(ident("Deserializer"));
-    }
-    if types.iter().any(|t| matches!(t.kind, TypeKind::Struct { .. } | TypeKind::Union(_))) {
-        names.push(ident("Serialize"));
+        names.extend(["Deserialize", "Deserializer", "Serialize"].map(ident));
     }
     let serde_use = match names.as_slice() {
         [] => TokenStream::new(),
@@ -336,32 +332,9 @@ fn from_merged(name: &Ident, fields: &[Field], base: &TypeDef) -> Option<TokenSt
     })
 }
 
-/// The name serde's `rename_all = "camelCase"` gives a Rust field name.
-fn serde_camel_case(rust: &str) -> String {
-    let mut out = String::with_capacity(rust.len());
-    let mut upper = false;
-    for c in rust.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Whether `#[serde(rename_all = "camelCase")]` names every field right, with at least one
-/// field that needs it: then no field needs a rename of its own.
-fn camel_case_fits(fields: &[Field]) -> bool {
-    fields.iter().all(|f| serde_camel_case(f.name.as_str()) == f.json_name)
-        && fields.iter().any(|f| f.name.as_str() != f.json_name)
-}
-
-/// A struct: `Serialize` derived, `Deserialize` from the runtime's `deserialize_object!`,
-/// which reads what serde's derive reads in less code (see `decode.rs` in the runtime).
+/// A struct, with both serde impls from the runtime's `json_object!`: each field's JSON
+/// name and kind written once, beside the struct, in less code than serde's derives (see
+/// `decode.rs` in the runtime).
 fn struct_def(
     name: &Ident,
     docs: TokenStream,
@@ -369,48 +342,46 @@ fn struct_def(
     additional: Option<&TypeRef>,
     all: &[TypeDef],
 ) -> TokenStream {
-    let camel = camel_case_fits(fields);
-    let container = if camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
     let map_name = additional.map(|_| additional_name(fields));
     let additional = additional.zip(map_name.as_ref()).map(|(value, map_name)| {
         let value = rust_type(value, all, Scope::Types);
         quote! {
             /// The properties beyond those above, which the schema allows, kept as sent.
-            #[serde(flatten)]
             pub #map_name: std::collections::BTreeMap<String, #value>,
         }
     });
-    let default = if is_defaultable(fields, all) { quote!(Default,) } else { TokenStream::new() };
-    let reads = fields.iter().map(|f| {
+    let default = if is_defaultable(fields, all) { quote!(, Default) } else { TokenStream::new() };
+    let entries = fields.iter().map(|f| {
         let field = &f.name;
         let json = &f.json_name;
         let kind = ident(match (f.required, f.nullable) {
             (true, false) => "required",
-            // A required nullable field is `Option<T>`: `None` when `null` (or absent, as
-            // serde's derive has it).
-            (true, true) => "optional",
+            // `Option<T>`: `None` when `null` (or absent, as serde's derive has it), and
+            // always written, as `null` when `None`.
+            (true, true) => "nullable",
+            // Left out when `None`.
             (false, false) if f.ty != TypeRef::Any => "optional",
-            // `Some(Value::Null)` or `Some(None)` for `null`, `None` only when absent.
+            // Absent, `null` and a value are three different things: `None` is left out,
+            // `Some(None)` (or any JSON value's `Some(Value::Null)`) is `null`.
             (false, _) => "present",
         });
         quote!(#field: #json #kind)
     });
     let rest = map_name.map(|m| if fields.is_empty() { quote!(.. #m) } else { quote!(, .. #m) });
-    let defs = fields.iter().map(|f| field(f, camel, all));
+    let defs = fields.iter().map(|f| field(f, all));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, #default)]
-        #container
+        #[derive(Debug, Clone, PartialEq #default)]
         pub struct #name {
             #(#defs)*
             #additional
         }
 
-        crate::runtime::deserialize_object!(#name { #(#reads),* #rest });
+        crate::runtime::json_object!(#name { #(#entries),* #rest });
     }
 }
 
-fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
+fn field(f: &Field, all: &[TypeDef]) -> TokenStream {
     let name = &f.name;
     let mut ty = rust_type(&f.ty, all, Scope::Types);
     if f.boxed {
@@ -418,33 +389,14 @@ fn field(f: &Field, camel: bool, all: &[TypeDef]) -> TokenStream {
     }
     let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     let docs = doc(f.doc.as_deref());
-    let mut serde_args: Vec<TokenStream> = Vec::new();
-    if !camel && f.name.as_str() != f.json_name {
-        let json = &f.json_name;
-        serde_args.push(quote!(rename = #json));
-    }
     let ty = match (f.required, f.nullable) {
         (true, false) => ty,
-        // Always written, as `null` when `None`: the field is required.
-        (true, true) => quote!(Option<#ty>),
-        // Any JSON value includes `null`: sent, it is kept as `Some(Value::Null)`, not taken
-        // for an absent field.
-        (false, false) => {
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-            quote!(Option<#ty>)
-        }
-        // Absent, `null` and a value are three different things here: `None` is left out,
-        // `Some(None)` written as `null`.
-        (false, true) => {
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-            quote!(Option<Option<#ty>>)
-        }
+        (true, true) | (false, false) => quote!(Option<#ty>),
+        (false, true) => quote!(Option<Option<#ty>>),
     };
-    let serde_attr = if serde_args.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde_args),*)]) };
     quote! {
         #docs
         #deprecated
-        #serde_attr
         pub #name: #ty,
     }
 }
@@ -719,14 +671,11 @@ fn tagged_union(name: &Ident, docs: TokenStream, u: &Union, tag: &str, all: &[Ty
         }
     };
     let tag_doc = paragraph(&docs, &format!("The variant is chosen by the `{tag}` property."));
-    let (derives, serialize) = match tag_serialize(name, u, tag, all) {
-        None => (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new()),
-        Some(serialize) => (quote!(#[derive(Debug, Clone, PartialEq)]), serialize),
-    };
+    let serialize = union_serialize(name, u, Some(tag), all);
     quote! {
         #docs
         #tag_doc
-        #derives
+        #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
@@ -745,28 +694,26 @@ fn tagged_union(name: &Ident, docs: TokenStream, u: &Union, tag: &str, all: &[Ty
     }
 }
 
-/// A `Serialize` that writes the tag for the variants whose type does not declare the tag
-/// property (they would be sent without it); `None` when every variant declares it.
-fn tag_serialize(name: &Ident, u: &Union, tag: &str, all: &[TypeDef]) -> Option<TokenStream> {
-    let declares_tag = |v: &UnionVariant| match &v.ty {
+/// The union's `Serialize`: each variant as its own value, as serde's `untagged` derive
+/// writes it, but for a variant of a tagged union whose type does not declare the tag
+/// property (it would be sent without it), written with the tag.
+fn union_serialize(name: &Ident, u: &Union, tag: Option<&str>, all: &[TypeDef]) -> TokenStream {
+    let declares_tag = |v: &UnionVariant, tag: &str| match &v.ty {
         TypeRef::Named(id) => matches!(&all[id.index()].kind,
             TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.json_name == tag)),
         _ => true,
     };
-    if u.variants.iter().all(declares_tag) {
-        return None;
-    }
     let arms = u.variants.iter().map(|v| {
         let vname = &v.name;
-        match v.tag_values.first() {
-            Some(value) if !declares_tag(v) => {
+        match (tag, v.tag_values.first()) {
+            (Some(tag), Some(value)) if !declares_tag(v, tag) => {
                 quote!(Self::#vname(v) => crate::runtime::decode::with_tag(v, #tag, #value, serializer),)
             }
             _ => quote!(Self::#vname(v) => v.serialize(serializer),),
         }
     });
     let fallback = &u.fallback;
-    Some(quote! {
+    quote! {
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -775,7 +722,7 @@ fn tag_serialize(name: &Ident, u: &Union, tag: &str, all: &[TypeDef]) -> Option<
                 }
             }
         }
-    })
+    }
 }
 
 /// A union without a tag: its variants tried most specific first.
@@ -800,17 +747,19 @@ fn untagged_union(name: &Ident, docs: TokenStream, u: &Union, all: &[TypeDef]) -
         &docs,
         "Decoding picks the most specific variant the value fits (integers before\nnumbers, listed enum values before other strings, objects with more\nrequired properties first), one that re-encodes to the same JSON.",
     );
+    let serialize = union_serialize(name, u, None, all);
     quote! {
         #docs
         #order_doc
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// A value of a JSON kind that no variant reads, kept as sent.
             #fallback(serde_json::Value),
         }
+
+        #serialize
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
