@@ -52,7 +52,9 @@ pub(crate) fn without_position(err: &serde_json::Error) -> String {
     let text = err.to_string();
     match err.line() {
         0 => text,
-        line => text.strip_suffix(&format!(" at line {line} column {}", err.column())).map_or(text.clone(), str::to_owned),
+        line => {
+            text.strip_suffix(&format!(" at line {line} column {}", err.column())).map_or(text.clone(), str::to_owned)
+        }
     }
 }
 

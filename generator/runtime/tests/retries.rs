@@ -71,10 +71,8 @@ async fn waits_beyond_max_backoff_return_the_response_at_once() {
     for value in ["86400", "99999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"] {
         let server = Server::start("127.0.0.1", move |_, _| response(429, &[("retry-after", value)], "")).await;
         let started = Instant::now();
-        let raw = client(&server.url("/"), slow_backoff())
-            .execute(Request::new(Method::GET, "/x", true))
-            .await
-            .unwrap();
+        let raw =
+            client(&server.url("/"), slow_backoff()).execute(Request::new(Method::GET, "/x", true)).await.unwrap();
         assert_eq!(raw.status().as_u16(), 429);
         assert!(started.elapsed() < Duration::from_secs(2), "{value}");
         assert_eq!(server.seen().len(), 1, "{value}: no retry");
