@@ -55,7 +55,7 @@ impl MonitorsRunsList {
         self,
     ) -> Result<ApiResponse<types::ListMonitorRunsResponse>, Error> {
         let mut request = Request::new(Method::GET, "/v0/monitors/", true);
-        request.path_param("monitor", &self.monitor)?;
+        request.path_param("monitor", &self.monitor);
         request.path.push_str("/runs");
         if let Some(value) = &self.cursor {
             request.query("cursor", value.clone());
@@ -63,7 +63,7 @@ impl MonitorsRunsList {
         if let Some(value) = &self.limit {
             request.query("limit", value.to_string());
         }
-        request.extra_headers(&self.extra_headers)?;
+        request.extra_headers(&self.extra_headers);
         self.client.execute(request).await?.json()
     }
 

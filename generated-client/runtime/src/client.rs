@@ -138,7 +138,8 @@ impl Client {
     /// the whole response body (up to the configured limit).
     ///
     /// # Errors
-    /// [`Error::Transport`] or [`Error::Timeout`] when no response came,
+    /// [`Error::InvalidParameter`] for a parameter the request refused, before anything is
+    /// sent; [`Error::Transport`] or [`Error::Timeout`] when no response came,
     /// [`Error::Redirect`] for a redirect that may not be followed, and
     /// [`Error::BodyTooLarge`] for a body over the limit. The status is not checked here.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
@@ -148,7 +149,12 @@ impl Client {
 
     /// Sends `request` and returns the response as soon as its headers have arrived,
     /// with the number of attempts it took. Redirects and retries are handled here.
+    ///
+    /// # Errors
+    /// A parameter the request refused ([`Request::check`]), before anything is sent; then
+    /// what sending and reading the headers can fail with.
     pub async fn send(&self, request: Request) -> Result<(reqwest::Response, u32), Error> {
+        let request = request.check()?;
         let mut hop = Hop {
             method: request.method.clone(),
             url: self.url(&request.path, &request.query),
@@ -659,6 +665,9 @@ pub struct Request {
     /// sets no deadline for the whole response, for a stream that may stay open for long;
     /// the client's timeout then still bounds each attempt's wait for the headers.
     pub timeout: Option<Option<Duration>>,
+    /// The first parameter that could not be set, and why: [`Client::send`] returns it as
+    /// [`Error::InvalidParameter`] before anything is sent.
+    invalid: Option<(&'static str, String)>,
 }
 
 impl Request {
@@ -675,6 +684,25 @@ impl Request {
             idempotent,
             accept: None,
             timeout: None,
+            invalid: None,
+        }
+    }
+
+    /// Keeps the first parameter that could not be set (see [`Request::check`]). Setting
+    /// parameters does not return errors, so that an operation's code is one plain call per
+    /// parameter, as `reqwest::RequestBuilder` does it.
+    fn refuse(&mut self, name: &'static str, reason: String) {
+        self.invalid.get_or_insert((name, reason));
+    }
+
+    /// The request, or the error of the first parameter that could not be set.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for that parameter.
+    pub fn check(self) -> Result<Self, Error> {
+        match self.invalid {
+            Some((name, reason)) => Err(Error::InvalidParameter { name, reason }),
+            None => Ok(self),
         }
     }
 
@@ -682,18 +710,15 @@ impl Request {
     /// letters, digits, `-`, `.`, `_` and `~` is percent-encoded, `/`, `?`, `#` and `%`
     /// included.
     ///
-    /// # Errors
-    /// Empty, `.` and `..` are refused with [`Error::InvalidParameter`]: no encoding stops
-    /// servers reading those as "this" or "the parent" segment.
-    pub fn path_param(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+    /// Empty, `.` and `..` are refused (the request then fails with
+    /// [`Error::InvalidParameter`], see [`Request::check`]): no encoding stops servers
+    /// reading those as "this" or "the parent" segment.
+    pub fn path_param(&mut self, name: &'static str, value: &str) {
         if value.is_empty() || value == "." || value == ".." {
-            return Err(Error::InvalidParameter {
-                name,
-                reason: format!("{value:?} cannot be sent as a path segment"),
-            });
+            self.refuse(name, format!("{value:?} cannot be sent as a path segment"));
+        } else {
+            self.path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
         }
-        self.path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
-        Ok(())
     }
 
     /// Adds a query parameter, after those added before; `value` is encoded when sent.
@@ -701,44 +726,40 @@ impl Request {
         self.query.push((name, value));
     }
 
-    /// Sets a header parameter, replacing any header of that name set before.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] if `name` is not a header name or `value` contains
-    /// characters that could end the header early.
-    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
-        let (header, value) = checked_header(name, name, value)?;
-        self.headers.insert(header, value);
-        Ok(())
+    /// Sets a header parameter, replacing any header of that name set before. A `name` that
+    /// is not a header name, or a `value` with characters that could end the header early,
+    /// is refused (see [`Request::check`]).
+    pub fn header(&mut self, name: &'static str, value: &str) {
+        match checked_header(name, value) {
+            Ok((header, value)) => {
+                self.headers.insert(header, value);
+            }
+            Err(reason) => self.refuse(name, reason),
+        }
     }
 
     /// Adds the headers a caller set on a request builder, in order, each appended to any of
-    /// the same name.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] (named `header`) if a name or value cannot be sent.
-    pub fn extra_headers(&mut self, headers: &[(String, String)]) -> Result<(), Error> {
+    /// the same name. One that cannot be sent is refused as the parameter `header` (see
+    /// [`Request::check`]).
+    pub fn extra_headers(&mut self, headers: &[(String, String)]) {
         for (name, value) in headers {
-            let (header, value) = checked_header("header", name, value)?;
-            self.headers.append(header, value);
+            match checked_header(name, value) {
+                Ok((header, value)) => {
+                    self.headers.append(header, value);
+                }
+                Err(reason) => self.refuse("header", reason),
+            }
         }
-        Ok(())
     }
 
-    /// Sets the body to `value` as JSON, sent as `content_type`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] (named `body`) if `value` cannot be written as JSON, such
-    /// as a map with keys that are not strings.
-    pub fn json_body<T: serde::Serialize + ?Sized>(
-        &mut self,
-        content_type: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        let bytes =
-            serde_json::to_vec(value).map_err(|e| Error::InvalidParameter { name: "body", reason: e.to_string() })?;
-        self.body = Some((content_type, bytes));
-        Ok(())
+    /// Sets the body to `value` as JSON, sent as `content_type`. A value that cannot be
+    /// written as JSON, such as a map with keys that are not strings, is refused as the
+    /// parameter `body` (see [`Request::check`]).
+    pub fn json_body<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, value: &T) {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.body = Some((content_type, bytes)),
+            Err(e) => self.refuse("body", e.to_string()),
+        }
     }
 }
 
@@ -747,15 +768,12 @@ impl Request {
 const PATH_VALUE: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// A header's name and value, checked so that neither can end the header early; an error is
-/// [`Error::InvalidParameter`] named `parameter`.
-fn checked_header(parameter: &'static str, name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
-    let header = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::InvalidParameter { name: parameter, reason: format!("{name:?} is not a header name") })?;
-    let value = HeaderValue::from_str(value).map_err(|_| Error::InvalidParameter {
-        name: parameter,
-        reason: "contains characters that cannot appear in an HTTP header".into(),
-    })?;
+/// A header's name and value, checked so that neither can end the header early; an error
+/// says which is wrong.
+fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("{name:?} is not a header name"))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| "contains characters that cannot appear in an HTTP header".to_owned())?;
     Ok((header, value))
 }
 

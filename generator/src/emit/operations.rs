@@ -389,7 +389,7 @@ impl Inputs {
         // `value` is the field, or a reference to the value inside it; `reference` is a
         // reference to the value.
         let set = |value: TokenStream, reference: TokenStream| match &body.media {
-            Media::Json { .. } => quote!(request.json_body(#content_type, #reference)?;),
+            Media::Json { .. } => quote!(request.json_body(#content_type, #reference);),
             Media::Text { .. } => quote!(request.body = Some((#content_type, #value.clone().into_bytes()));),
             Media::Binary { .. } => quote!(request.body = Some((#content_type, #value.clone()));),
         };
@@ -528,7 +528,7 @@ fn request(op: &Operation, types: &[TypeDef], body_setup: &TokenStream) -> Token
         let mut request = Request::new(Method::#method, #start, #idempotent);
         #(#path)*
         #(#query)*
-        request.extra_headers(&self.extra_headers)?;
+        request.extra_headers(&self.extra_headers);
         #(#headers)*
         #body_setup
     }
@@ -550,7 +550,7 @@ fn path_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
                 let p = &op.params[*i];
                 let json = &p.name;
                 let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types);
-                quote!(request.path_param(#json, #text)?;)
+                quote!(request.path_param(#json, #text);)
             }
         })
         .collect()
@@ -610,7 +610,7 @@ fn header_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
             let json = &p.name;
             with_place(p, &|place| {
                 let text = to_str(&p.ty, place, json, ',', types);
-                quote!(request.header(#json, #text)?;)
+                quote!(request.header(#json, #text);)
             })
         })
         .collect()
