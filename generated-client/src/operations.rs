@@ -20,7 +20,6 @@ use crate::types;
 pub struct MonitorsRunsList {
     client: Client,
     extra_headers: Vec<(String, String)>,
-    /// Identifier of the Monitor whose runs are listed.
     monitor: String,
     cursor: Option<String>,
     limit: Option<i64>,
@@ -121,6 +120,9 @@ impl Client {
     /// of the API takes them and Exa's own JavaScript client sends them for this one as well.
     ///
     /// `GET /v0/monitors/{monitor}/runs`
+    ///
+    /// # Arguments
+    /// - `monitor`: Identifier of the Monitor whose runs are listed.
     pub fn monitors_runs_list(&self, monitor: impl Into<String>) -> MonitorsRunsList {
         MonitorsRunsList {
             client: self.clone(),

@@ -36,6 +36,50 @@ pub fn first_sentence(text: &str) -> Option<String> {
     Some(if sentence.ends_with(['.', '!', '?']) { sentence } else { format!("{sentence}.") })
 }
 
+/// The `# Arguments` section of a method's docs (after a blank line): a list item per
+/// argument the spec describes, `` - `name`: `` and its description, whose further lines
+/// and paragraphs are indented to stay in the item. Nothing when none is described.
+pub fn arguments(args: &[(String, Option<String>)]) -> TokenStream {
+    let mut text = String::from("\n# Arguments\n");
+    let described = args.iter().filter_map(|(name, d)| Some((name, render(d.as_deref()?)))).filter(|(_, d)| !d.is_empty());
+    let mut any = false;
+    for (name, description) in described {
+        any = true;
+        let all: Vec<&str> = description.lines().collect();
+        let opens_block = |line: &str| {
+            let line = line.trim_start();
+            line.starts_with("```") || line.starts_with("~~~") || line.split(' ').next().is_some_and(starts_a_block)
+        };
+        // The first paragraph is wrapped again behind the name; a description that starts
+        // with a block (a fence, a list, a heading) starts on the line after it.
+        let first_len = if opens_block(all[0]) {
+            text.push_str(&format!("- `{name}`:\n"));
+            0
+        } else {
+            let len = all.iter().position(|l| l.is_empty() || l.starts_with(' ') || opens_block(l)).unwrap_or(all.len());
+            let mut item = Vec::new();
+            wrap("", &format!("- `{name}`: {}", all[..len].join(" ")), &mut item);
+            for line in item {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            len
+        };
+        for line in &all[first_len..] {
+            if !line.is_empty() {
+                text.push_str("  ");
+                text.push_str(line);
+            }
+            text.push('\n');
+        }
+    }
+    if any {
+        lines(&text)
+    } else {
+        TokenStream::new()
+    }
+}
+
 /// Doc attributes for text this generator writes itself (already valid rustdoc), its long
 /// lines wrapped as the spec's are.
 pub fn own(text: &str) -> TokenStream {
@@ -230,6 +274,41 @@ mod tests {
         assert_eq!(render("```js\nlet x = [1];\n```"), "```text\nlet x = [1];\n```");
         assert_eq!(render("a\n        indented"), "a\n   indented");
         assert_eq!(render("```\nunclosed"), "```text\nunclosed\n```");
+    }
+
+    /// The doc text that doc attributes carry, one line each.
+    fn doc_text(tokens: proc_macro2::TokenStream) -> String {
+        let file: syn::File = syn::parse2(quote::quote!(#tokens fn f() {})).unwrap();
+        let lines = file.items[0].clone();
+        let syn::Item::Fn(f) = lines else { unreachable!() };
+        let text = f.attrs.iter().map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+                _ => unreachable!(),
+            },
+            _ => unreachable!(),
+        });
+        text.map(|l| l.strip_prefix(' ').unwrap_or(&l).to_owned()).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn arguments_are_list_items_that_keep_their_paragraphs() {
+        use super::arguments;
+        let args = [
+            ("id".to_owned(), Some("The run's id.\n\nFrom `GET /runs`.".to_owned())),
+            ("quiet".to_owned(), None),
+            ("r#type".to_owned(), Some("- `a`: one\n- `b`: two".to_owned())),
+            ("body".to_owned(), Some(format!("{} end", "word ".repeat(30).trim()))),
+        ];
+        let text = doc_text(arguments(&args));
+        assert!(text.lines().all(|l| l.chars().count() <= super::WIDTH), "wrapped as other docs: {text}");
+        assert_eq!(
+            text,
+            "\n# Arguments\n- `id`: The run's id.\n\n  From `GET /runs`.\n- `r#type`:\n  - `a`: one\n  - `b`: two\n\
+             - `body`: word word word word word word word word word word word word word word word word\n  \
+             word word word word word word word word word word word word word word end"
+        );
+        assert!(arguments(&[("quiet".to_owned(), None), ("x".to_owned(), Some(" ".to_owned()))]).is_empty());
     }
 
     #[test]

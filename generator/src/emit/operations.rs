@@ -321,6 +321,9 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
 struct Inputs {
     fields: Vec<TokenStream>,
     args: Vec<TokenStream>,
+    /// Each argument's name and the spec's description of it, for the `Client` method's
+    /// docs (the builder's fields are private, so docs there would reach no reader).
+    arg_docs: Vec<(String, Option<String>)>,
     inits: Vec<TokenStream>,
     setters: Vec<TokenStream>,
     /// Code binding `body` to the encoded body, if any.
@@ -332,6 +335,7 @@ impl Inputs {
         let mut inputs = Inputs {
             fields: Vec::new(),
             args: Vec::new(),
+            arg_docs: Vec::new(),
             inits: Vec::new(),
             setters: Vec::new(),
             body_setup: TokenStream::new(),
@@ -339,9 +343,9 @@ impl Inputs {
         for p in op.arguments() {
             let name = p.rust_name.to_ident();
             let (stored, arg, into) = param_types(p, types);
-            let pdoc = doc(p.doc.as_deref());
-            inputs.fields.push(quote!(#pdoc #name: #stored,));
+            inputs.fields.push(quote!(#name: #stored,));
             inputs.args.push(quote!(#name: #arg));
+            inputs.arg_docs.push((p.rust_name.to_ident().to_string(), p.doc.clone()));
             inputs.inits.push(if into { quote!(#name: #name.into(),) } else { quote!(#name,) });
         }
         for p in op.params.iter().filter(|p| !p.required) {
@@ -393,13 +397,14 @@ impl Inputs {
             Media::Text { .. } => quote!(request.body = Some((#content_type, #value.clone().into_bytes()));),
             Media::Binary { .. } => quote!(request.body = Some((#content_type, #value.clone()));),
         };
-        let bdoc = doc(body.doc.as_deref());
         if body.required {
-            self.fields.push(quote!(#bdoc body: #ty,));
+            self.fields.push(quote!(body: #ty,));
             self.args.push(quote!(body: #ty));
+            self.arg_docs.push(("body".to_owned(), body.doc.clone()));
             self.inits.push(quote!(body,));
             self.body_setup = set(quote!(self.body), quote!(&self.body));
         } else {
+            let bdoc = doc(body.doc.as_deref());
             self.fields.push(quote!(body: Option<#ty>,));
             self.inits.push(quote!(body: None,));
             self.setters.push(quote! {
@@ -488,10 +493,11 @@ fn builder_struct(op: &Operation, fields: &[TokenStream], types: &[TypeDef]) -> 
 fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
     let builder = op.builder_name.to_ident();
     let method_name = op.method_name.to_ident();
-    let Inputs { args, inits, .. } = inputs;
+    let Inputs { args, arg_docs, inits, .. } = inputs;
     let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
     let endpoint_doc = own(&format!("`{} {}`", op.http_method.as_str().to_ascii_uppercase(), op.path_template));
     let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
+    let arguments_doc = super::docs::arguments(arg_docs);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     // Every required parameter is an argument; a spec decides how many there are.
     let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
@@ -499,6 +505,7 @@ fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
         #method_doc
         #method_sep
         #endpoint_doc
+        #arguments_doc
         #deprecated
         #many_args
         pub fn #method_name(&self, #(#args),*) -> #builder {
