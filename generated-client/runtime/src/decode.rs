@@ -2,7 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Decoding unions, and placing decoding errors that happen inside them (and encoding the
-//! tag of a union whose variants do not declare it); decoding open enums ([`open_enum`]);
+//! tag of a union whose variants do not declare it); open enums ([`open_enum!`](crate::open_enum));
 //! both serde impls of structs ([`json_object!`](crate::json_object)).
 //!
 //! A union's `Deserialize` reads the value whole (as a [`serde_json::Value`]) and then tries
@@ -21,7 +21,6 @@
 //!   body, so the error names `data[0].properties.company.name` and quotes that value.
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -363,7 +362,8 @@ macro_rules! json_object {
 /// and a variant that keeps any other string as sent, written
 /// `open_enum!(Name { Variant: "value", ..., ..Fallback })`. It gives `as_str` (the value as
 /// sent), `is_known` (not the fallback), `From<&str>`, `Display` (the value), `Serialize` (the
-/// value as a JSON string) and `Deserialize` (any JSON string, through [`open_enum`]); the
+/// value as a JSON string) and `Deserialize` (any JSON string, read by [`Key`]'s visitor, the
+/// same for every enum, so that a deserializer's `deserialize_str` is compiled once); the
 /// generated enum keeps its own derives and docs. For example (not run as a doc test, as
 /// above; the unit tests run it):
 ///
@@ -428,7 +428,10 @@ macro_rules! open_enum {
             fn deserialize<__D: $crate::__serde::Deserializer<'de>>(
                 deserializer: __D,
             ) -> ::core::result::Result<Self, __D::Error> {
-                $crate::decode::open_enum(deserializer)
+                match <$crate::decode::Key<'de> as $crate::__serde::Deserialize<'de>>::deserialize(deserializer) {
+                    ::core::result::Result::Ok(text) => ::core::result::Result::Ok(Self::from(text.as_str())),
+                    ::core::result::Result::Err(error) => ::core::result::Result::Err(error),
+                }
             }
         }
     };
@@ -491,26 +494,6 @@ macro_rules! __try {
             ::core::result::Result::Err(__error) => return ::core::result::Result::Err(__error),
         }
     };
-}
-
-/// Reads an open enum, a generated enum that keeps values the spec does not list in a
-/// variant of their own: any JSON string, turned into `T` by `T`'s `From<&str>` (which maps
-/// the values the spec lists to their variants and keeps any other as sent). Anything but
-/// a string is an error. Generated enums call this from their `Deserialize`, and serialize
-/// with `as_str`; one small generic function instead of serde's derive for each enum keeps
-/// generated crates quick to compile.
-///
-/// # Errors
-/// `D::Error` when the value is not a string.
-pub fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: for<'a> From<&'a str>,
-{
-    // The string is read by `Key`'s visitor, the same for every enum, so the deserializer's
-    // `deserialize_str` is compiled once per deserializer, not once per enum.
-    let text = Key::deserialize(deserializer)?;
-    Ok(T::from(text.as_str()))
 }
 
 /// The line and column (both from 1) of the value at `path` (as `serde_path_to_error`

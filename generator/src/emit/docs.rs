@@ -41,7 +41,8 @@ pub fn first_sentence(text: &str) -> Option<String> {
 /// and paragraphs are indented to stay in the item. Nothing when none is described.
 pub fn arguments(args: &[(String, Option<String>)]) -> TokenStream {
     let mut text = String::from("\n# Arguments\n");
-    let described = args.iter().filter_map(|(name, d)| Some((name, render(d.as_deref()?)))).filter(|(_, d)| !d.is_empty());
+    let described =
+        args.iter().filter_map(|(name, d)| Some((name, render(d.as_deref()?)))).filter(|(_, d)| !d.is_empty());
     let mut any = false;
     for (name, description) in described {
         any = true;
@@ -56,7 +57,8 @@ pub fn arguments(args: &[(String, Option<String>)]) -> TokenStream {
             text.push_str(&format!("- `{name}`:\n"));
             0
         } else {
-            let len = all.iter().position(|l| l.is_empty() || l.starts_with(' ') || opens_block(l)).unwrap_or(all.len());
+            let len =
+                all.iter().position(|l| l.is_empty() || l.starts_with(' ') || opens_block(l)).unwrap_or(all.len());
             let mut item = Vec::new();
             wrap("", &format!("- `{name}`: {}", all[..len].join(" ")), &mut item);
             for line in item {
