@@ -297,13 +297,11 @@ macro_rules! json_object {
                 &self,
                 serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                use $crate::__serde::ser::SerializeMap as _;
-                let mut __map = $crate::__try!(serializer.serialize_map(::core::option::Option::None));
-                $($crate::__object_field!(write $kind, __map, $json, self.$field);)*
-                $(for (__key, __value) in &self.$rest {
-                    $crate::__try!(__map.serialize_entry(__key, __value));
-                })?
-                __map.end()
+                // What serde's derive writes: a struct of the properties present (the
+                // exact count, which formats other than JSON may need), or a map when the
+                // struct keeps additional properties.
+                let __len = 0 $(+ $crate::__object_field!(count $kind, self.$field))*;
+                $crate::__object_field!(serialize self, serializer, __len, $ty { $($field: $json $kind),* } $(..$rest)?)
             }
         }
 
@@ -463,16 +461,48 @@ macro_rules! __object_field {
     (done $kind:ident, $slot:ident, $json:literal, $error:ident) => {
         $slot
     };
-    (write required, $map:ident, $json:literal, $value:expr) => {
-        $crate::__try!($map.serialize_entry($json, &$value))
+    (count required, $value:expr) => {
+        1
     };
-    (write nullable, $map:ident, $json:literal, $value:expr) => {
-        $crate::__try!($map.serialize_entry($json, &$value))
+    (count nullable, $value:expr) => {
+        1
     };
-    (write $kind:ident, $map:ident, $json:literal, $value:expr) => {
-        if let ::core::option::Option::Some(__value) = &$value {
-            $crate::__try!($map.serialize_entry($json, __value));
+    (count $kind:ident, $value:expr) => {
+        usize::from($value.is_some())
+    };
+    (serialize $self:ident, $serializer:ident, $len:ident, $ty:ident { $($field:ident: $json:literal $kind:ident),* }) => {{
+        use $crate::__serde::ser::SerializeStruct as _;
+        let mut __state = $crate::__try!($serializer.serialize_struct(stringify!($ty), $len));
+        $($crate::__object_field!(write $kind, __state, serialize_field, skip_field, $json, $self.$field);)*
+        __state.end()
+    }};
+    (serialize $self:ident, $serializer:ident, $len:ident, $ty:ident { $($field:ident: $json:literal $kind:ident),* } ..$rest:ident) => {{
+        use $crate::__serde::ser::SerializeMap as _;
+        let __len = ::core::option::Option::Some($len + $self.$rest.len());
+        let mut __state = $crate::__try!($serializer.serialize_map(__len));
+        $($crate::__object_field!(write $kind, __state, serialize_entry, ignore, $json, $self.$field);)*
+        for (__key, __value) in &$self.$rest {
+            $crate::__try!(__state.serialize_entry(__key, __value));
         }
+        __state.end()
+    }};
+    (write required, $state:ident, $write:ident, $skip:ident, $json:literal, $value:expr) => {
+        $crate::__try!($state.$write($json, &$value))
+    };
+    (write nullable, $state:ident, $write:ident, $skip:ident, $json:literal, $value:expr) => {
+        $crate::__try!($state.$write($json, &$value))
+    };
+    (write $kind:ident, $state:ident, $write:ident, $skip:ident, $json:literal, $value:expr) => {
+        match &$value {
+            ::core::option::Option::Some(__value) => $crate::__try!($state.$write($json, __value)),
+            ::core::option::Option::None => $crate::__object_field!(skip $skip, $state, $json),
+        }
+    };
+    (skip skip_field, $state:ident, $json:literal) => {
+        $crate::__try!($state.skip_field($json))
+    };
+    (skip ignore, $state:ident, $json:literal) => {
+        ()
     };
     (other $map:ident, $key:ident) => {{
         $crate::__try!($map.next_value::<$crate::__serde::de::IgnoredAny>());

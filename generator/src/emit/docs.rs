@@ -49,7 +49,8 @@ pub fn arguments(args: &[(String, Option<String>)]) -> TokenStream {
         let all: Vec<&str> = description.lines().collect();
         let opens_block = |line: &str| {
             let line = line.trim_start();
-            line.starts_with("```") || line.starts_with("~~~") || line.split(' ').next().is_some_and(starts_a_block)
+            ["```", "~~~", "|", "***", "___"].iter().any(|b| line.starts_with(b))
+                || line.split(' ').next().is_some_and(starts_a_block)
         };
         // The first paragraph is wrapped again behind the name; a description that starts
         // with a block (a fence, a list, a heading) starts on the line after it.
@@ -230,6 +231,12 @@ fn escape_prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
     while !rest.is_empty() {
+        // A Markdown autolink (`<https://...>`) is already what a bare URL becomes.
+        if let Some(url_len) = rest.strip_prefix('<').and_then(url_at).filter(|n| rest[1 + n..].starts_with('>')) {
+            out.push_str(&rest[..url_len + 2]);
+            rest = &rest[url_len + 2..];
+            continue;
+        }
         if let Some(url_len) = url_at(rest) {
             let url = &rest[..url_len];
             out.push('<');
@@ -272,6 +279,8 @@ mod tests {
     fn markdown_is_made_rustdoc_safe() {
         assert_eq!(render("Returns a <string> & [list]"), "Returns a &lt;string&gt; &amp; \\[list\\]");
         assert_eq!(render("See https://exa.ai/docs."), "See <https://exa.ai/docs>.");
+        assert_eq!(render("See <https://exa.ai/docs>."), "See <https://exa.ai/docs>.", "an autolink is kept");
+        assert_eq!(render("<https://a.b> <c> <https://x"), "<https://a.b> &lt;c&gt; &lt;<https://x>");
         assert_eq!(render("Use `a[0] <b>` here"), "Use `a[0] <b>` here");
         assert_eq!(render("```js\nlet x = [1];\n```"), "```text\nlet x = [1];\n```");
         assert_eq!(render("a\n        indented"), "a\n   indented");

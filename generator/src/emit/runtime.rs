@@ -39,7 +39,7 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     "httpdate = \"1\"",
     "percent-encoding = \"2\"",
     "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
-    "serde = { version = \"1.0.181\", features = [\"derive\"] }",
+    "serde = \"1.0.181\"",
     "serde_json = { version = \"1\", features = [\"float_roundtrip\"] }",
     "serde_path_to_error = \"0.1\"",
     "sse-stream = { version = \"0.3\", default-features = false, features = [\"memchr\"], optional = true }",
