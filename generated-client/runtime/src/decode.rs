@@ -53,13 +53,12 @@ impl Failure {
 /// An error's message without the line and column that `serde_json` adds when it reads
 /// text: inside a union they would count in the re-encoded value, not in the body.
 pub(crate) fn without_position(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match err.line() {
-        0 => text,
-        line => {
-            text.strip_suffix(&format!(" at line {line} column {}", err.column())).map_or(text.clone(), str::to_owned)
-        }
+    let mut text = err.to_string();
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    if err.line() != 0 && text.ends_with(&position) {
+        text.truncate(text.len() - position.len());
     }
+    text
 }
 
 /// Joins two paths as `serde_path_to_error` prints them (`.` is the whole value).
@@ -105,8 +104,8 @@ fn from_text<T: DeserializeOwned>(text: &[u8]) -> Result<T, serde_path_to_error:
 
 /// A value re-encoded as `serde_json` would send it, through the same serializer as a
 /// request body ([`crate::client::Request::json_body`]), for the same reason as [`from_text`].
-fn reencode<T: Serialize>(value: &T) -> Option<Value> {
-    serde_json::to_vec(value).ok().and_then(|text| serde_json::from_slice(&text).ok())
+fn reencode<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
+    serde_json::from_slice(&serde_json::to_vec(value)?)
 }
 
 /// Encodes a tagged union's variant whose type does not declare the tag property, with the
@@ -120,8 +119,7 @@ pub fn with_tag<T: Serialize, S: serde::Serializer>(
     value: &str,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let text = serde_json::to_vec(variant).map_err(serde::ser::Error::custom)?;
-    let mut encoded: Value = serde_json::from_slice(&text).map_err(serde::ser::Error::custom)?;
+    let mut encoded = reencode(variant).map_err(serde::ser::Error::custom)?;
     if let Value::Object(object) = &mut encoded {
         object.entry(tag).or_insert_with(|| Value::String(value.to_owned()));
     }
@@ -168,7 +166,7 @@ impl<'v, U: Serialize> Untagged<'v, U> {
                 let decoded = wrap(decoded);
                 if !known {
                     self.unknown_value.get_or_insert(decoded);
-                } else if reencode(&decoded).is_some_and(|again| again == *self.value) {
+                } else if reencode(&decoded).is_ok_and(|again| again == *self.value) {
                     self.exact = Some(decoded);
                 } else {
                     self.fits.get_or_insert(decoded);

@@ -40,12 +40,16 @@ pub fn first_sentence(text: &str) -> Option<String> {
 /// argument the spec describes, `` - `name`: `` and its description, whose further lines
 /// and paragraphs are indented to stay in the item. Nothing when none is described.
 pub fn arguments(args: &[(String, Option<String>)]) -> TokenStream {
+    let described: Vec<(&String, String)> = args
+        .iter()
+        .filter_map(|(name, d)| Some((name, render(d.as_deref()?))))
+        .filter(|(_, d)| !d.is_empty())
+        .collect();
+    if described.is_empty() {
+        return TokenStream::new();
+    }
     let mut text = String::from("\n# Arguments\n");
-    let described =
-        args.iter().filter_map(|(name, d)| Some((name, render(d.as_deref()?)))).filter(|(_, d)| !d.is_empty());
-    let mut any = false;
     for (name, description) in described {
-        any = true;
         let all: Vec<&str> = description.lines().collect();
         let opens_block = |line: &str| {
             let line = line.trim_start();
@@ -76,11 +80,7 @@ pub fn arguments(args: &[(String, Option<String>)]) -> TokenStream {
             text.push('\n');
         }
     }
-    if any {
-        lines(&text)
-    } else {
-        TokenStream::new()
-    }
+    lines(&text)
 }
 
 /// Doc attributes for text this generator writes itself (already valid rustdoc), its long
