@@ -66,15 +66,14 @@ impl MonitorsRunsList {
         self.client.execute(request).await?.json()
     }
 
-    /// Every item of every page, as a stream: pages are fetched one at a time as the
-    /// stream is read, following the cursor until the server says there are no more.
+    /// Every item of every page, as a stream of [`MonitorRun`](crate::types::MonitorRun).
+    /// Pages are fetched one at a time as the stream is read, following the cursor until
+    /// the server says there are no more.
     /// The page size is the `limit` set on this request.
     /// The stream ends after the first error, which it yields (see
-    /// [`crate::runtime::paging::cursor_stream`] for the errors paging itself can give).
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'static, Result<types::MonitorRun, Error>> {
-        crate::runtime::paging::cursor_stream(self)
+    /// [`Paged`](crate::runtime::paging::Paged) for the errors paging itself can give).
+    pub fn into_stream(self) -> crate::runtime::paging::Paged<Self> {
+        crate::runtime::paging::Paged::new(self)
     }
 }
 
@@ -93,19 +92,14 @@ impl crate::runtime::paging::CursorPaged for MonitorsRunsList {
         self.cursor(cursor)
     }
 
-    fn fetch_page(
+    async fn fetch_page(
         self,
-    ) -> futures::future::BoxFuture<
-        'static,
-        Result<crate::runtime::paging::Page<types::MonitorRun>, Error>,
-    > {
-        Box::pin(async move {
-            let page = self.send().await?.into_inner();
-            Ok(crate::runtime::paging::Page {
-                items: page.data,
-                has_more: page.has_more,
-                next_cursor: page.next_cursor,
-            })
+    ) -> Result<crate::runtime::paging::Page<types::MonitorRun>, Error> {
+        let page = self.send().await?.into_inner();
+        Ok(crate::runtime::paging::Page {
+            items: page.data,
+            has_more: page.has_more,
+            next_cursor: page.next_cursor,
         })
     }
 }

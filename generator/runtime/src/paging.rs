@@ -4,9 +4,13 @@
 //! `generator/runtime/src/paging.rs` in the generator's repository).
 
 use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
 use futures::future::BoxFuture;
-use futures::stream::{BoxStream, StreamExt};
+use futures::stream::{FusedStream, Stream};
 
 use crate::client::Client;
 use crate::error::Error;
@@ -38,40 +42,99 @@ pub trait CursorPaged: Clone + Send + 'static {
     fn at_cursor(self, cursor: String) -> Self;
 
     /// Sends the request for one page.
-    fn fetch_page(self) -> BoxFuture<'static, Result<Page<Self::Item>, Error>>;
+    fn fetch_page(self) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send + 'static;
 }
 
-/// Every item of every page, fetched one page at a time as the stream is read, following
-/// the cursor until the server says there are no more.
+/// Every item of every page of a cursor-paged listing, as a [`Stream`] of
+/// `Result<R::Item, Error>`: pages are fetched one at a time as the stream is read,
+/// following the cursor until the server says there are no more.
 ///
 /// The stream yields an error and ends when a request fails, and with
 /// [`Error::Pagination`] when the server sends a cursor this stream already sent (a
 /// cycle of any length), says more pages follow without giving a cursor, or when
 /// [`Client::max_pages`] pages have been read and the server still says more follow.
-pub fn cursor_stream<R: CursorPaged>(first: R) -> BoxStream<'static, Result<R::Item, Error>> {
-    let max_pages = first.client().max_pages();
-    let mut sent = HashSet::new();
-    if let Some(cursor) = first.page_cursor() {
-        sent.insert(cursor.to_owned());
+///
+/// It is a named type, not a boxed stream, so that the code that fetches and decodes pages
+/// is compiled where the stream is read, not in every crate that only offers it; it is
+/// [`Unpin`], so [`StreamExt::next`](futures::StreamExt::next) works on it directly.
+#[must_use = "no page is fetched unless the stream is read"]
+pub struct Paged<R: CursorPaged> {
+    state: State<R>,
+    /// The request whose page is being fetched, and the fetch.
+    fetching: Option<(R, Fetch<R>)>,
+}
+
+/// Fetching one page.
+type Fetch<R> = BoxFuture<'static, Result<Page<<R as CursorPaged>::Item>, Error>>;
+
+impl<R: CursorPaged> Paged<R> {
+    /// The listing that starts with the page `first` asks for.
+    pub fn new(first: R) -> Self {
+        let max_pages = first.client().max_pages();
+        let mut sent = HashSet::new();
+        if let Some(cursor) = first.page_cursor() {
+            sent.insert(cursor.to_owned());
+        }
+        let state = State { next: Some(first), buffer: VecDeque::new(), failure: None, sent, pages: 0, max_pages };
+        Paged { state, fetching: None }
     }
-    let state = State { next: Some(first), buffer: VecDeque::new(), failure: None, sent, pages: 0, max_pages };
-    futures::stream::unfold(state, |mut state| async move {
+}
+
+// Nothing is pinned in place: the fetch in progress is boxed.
+impl<R: CursorPaged> Unpin for Paged<R> {}
+
+impl<R: CursorPaged> Stream for Paged<R> {
+    type Item = Result<R::Item, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
         loop {
+            if let Some((_, fetch)) = &mut this.fetching {
+                let page = ready!(fetch.as_mut().poll(cx));
+                if let Some((request, _)) = this.fetching.take() {
+                    match page {
+                        Ok(page) => this.state.advance(request, page),
+                        Err(err) => this.state.failure = Some(err),
+                    }
+                }
+            }
+            let state = &mut this.state;
             if let Some(item) = state.buffer.pop_front() {
-                return Some((Ok(item), state));
+                return Poll::Ready(Some(Ok(item)));
             }
             if let Some(err) = state.failure.take() {
                 state.next = None;
-                return Some((Err(err), state));
+                return Poll::Ready(Some(Err(err)));
             }
-            let request = state.next.take()?;
-            match request.clone().fetch_page().await {
-                Ok(page) => state.advance(request, page),
-                Err(err) => state.failure = Some(err),
-            }
+            let Some(request) = state.next.take() else { return Poll::Ready(None) };
+            let fetch = Box::pin(request.clone().fetch_page());
+            this.fetching = Some((request, fetch));
         }
-    })
-    .boxed()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let more = self.fetching.is_some() || self.state.next.is_some() || self.state.failure.is_some();
+        (self.state.buffer.len(), if more { None } else { Some(self.state.buffer.len()) })
+    }
+}
+
+impl<R: CursorPaged> FusedStream for Paged<R> {
+    fn is_terminated(&self) -> bool {
+        self.fetching.is_none()
+            && self.state.next.is_none()
+            && self.state.failure.is_none()
+            && self.state.buffer.is_empty()
+    }
+}
+
+impl<R: CursorPaged> fmt::Debug for Paged<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paged")
+            .field("pages", &self.state.pages)
+            .field("buffered", &self.state.buffer.len())
+            .field("fetching", &self.fetching.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 struct State<R: CursorPaged> {

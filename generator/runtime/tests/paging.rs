@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use client_runtime::client::{ApiInfo, ClientBuilder};
-use client_runtime::paging::{cursor_stream, CursorPaged, Page};
+use client_runtime::paging::{CursorPaged, Page, Paged};
 use client_runtime::{Client, Error};
-use futures::future::BoxFuture;
+use futures::stream::FusedStream;
 use futures::StreamExt;
 
 /// A listing whose pages are scripted by cursor (`""` is the first page).
@@ -35,13 +35,11 @@ impl CursorPaged for Scripted {
         self
     }
 
-    fn fetch_page(self) -> BoxFuture<'static, Result<Page<String>, Error>> {
-        Box::pin(async move {
-            self.requested.lock().unwrap().push(self.cursor.clone());
-            let key = self.cursor.clone().unwrap_or_default();
-            let (has_more, next_cursor) = self.pages.get(&key).cloned().unwrap_or((false, None));
-            Ok(Page { items: vec![format!("item@{key}")], has_more, next_cursor })
-        })
+    async fn fetch_page(self) -> Result<Page<String>, Error> {
+        self.requested.lock().unwrap().push(self.cursor.clone());
+        let key = self.cursor.clone().unwrap_or_default();
+        let (has_more, next_cursor) = self.pages.get(&key).cloned().unwrap_or((false, None));
+        Ok(Page { items: vec![format!("item@{key}")], has_more, next_cursor })
     }
 }
 
@@ -59,7 +57,11 @@ fn listing(pages: &[(&str, bool, Option<&str>)], max_pages: usize) -> Scripted {
 
 async fn drain(listing: Scripted) -> (Vec<String>, Option<Error>, usize) {
     let requested = listing.requested.clone();
-    let mut stream = cursor_stream(listing);
+    let mut stream = Paged::new(listing);
+    assert!(!stream.is_terminated(), "a listing that has not been read is not over");
+    assert!(requested.lock().unwrap().is_empty(), "nothing is sent before the stream is read");
+    fn send_and_unpin<S: Send + Unpin>(_: &S) {}
+    send_and_unpin(&stream);
     let mut items = Vec::new();
     let mut error = None;
     while let Some(next) = stream.next().await {
@@ -71,7 +73,10 @@ async fn drain(listing: Scripted) -> (Vec<String>, Option<Error>, usize) {
             }
         }
     }
+    assert!(stream.is_terminated(), "a stream that gave None is over");
     let requests = requested.lock().unwrap().len();
+    assert!(stream.next().await.is_none(), "an ended stream stays ended");
+    assert_eq!(requested.lock().unwrap().len(), requests, "an ended stream sends nothing");
     (items, error, requests)
 }
 

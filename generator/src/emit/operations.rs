@@ -678,21 +678,22 @@ fn send_stream(op: &Operation, es: &EventStream, types: &[TypeDef], body_setup: 
 
 /// `into_stream`, the request builder's way to every item of a cursor-paged listing.
 fn paged(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream {
-    let item = rust_type(&pg.item, types, Scope::Sibling);
     let limit_note = match pg.limit_param {
         Some(i) => format!("\nThe page size is the `{}` set on this request.", op.params[i].name),
         None => String::new(),
     };
     let stream_doc = own(&format!(
-        "Every item of every page, as a stream: pages are fetched one at a time as the\n\
-         stream is read, following the cursor until the server says there are no more.{limit_note}\n\
+        "Every item of every page, as a stream of {}.\n\
+         Pages are fetched one at a time as the stream is read, following the cursor until\n\
+         the server says there are no more.{limit_note}\n\
          The stream ends after the first error, which it yields (see\n\
-         [`crate::runtime::paging::cursor_stream`] for the errors paging itself can give)."
+         [`Paged`](crate::runtime::paging::Paged) for the errors paging itself can give).",
+        type_words(&pg.item, types)
     ));
     quote! {
         #stream_doc
-        pub fn into_stream(self) -> futures::stream::BoxStream<'static, Result<#item, Error>> {
-            crate::runtime::paging::cursor_stream(self)
+        pub fn into_stream(self) -> crate::runtime::paging::Paged<Self> {
+            crate::runtime::paging::Paged::new(self)
         }
     }
 }
@@ -727,11 +728,9 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
                 self.#cursor(cursor)
             }
 
-            fn fetch_page(self) -> futures::future::BoxFuture<'static, Result<crate::runtime::paging::Page<#item>, Error>> {
-                Box::pin(async move {
-                    let page = self.send().await?.into_inner();
-                    Ok(crate::runtime::paging::Page { items: page.#data, has_more: page.#has_more, next_cursor: #next })
-                })
+            async fn fetch_page(self) -> Result<crate::runtime::paging::Page<#item>, Error> {
+                let page = self.send().await?.into_inner();
+                Ok(crate::runtime::paging::Page { items: page.#data, has_more: page.#has_more, next_cursor: #next })
             }
         }
     }
