@@ -104,7 +104,7 @@ crate::runtime::json_object!(MonitorRun {
 
 #[allow(clippy::wrong_self_convention)]
 impl MonitorRun {
-    /// A [`MonitorRun`] with the fields it requires; set the others with the methods below.
+    /// A [`MonitorRun`] with the fields it requires.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -153,8 +153,7 @@ crate::runtime::json_object!(ListMonitorRunsResponse {
 
 #[allow(clippy::wrong_self_convention)]
 impl ListMonitorRunsResponse {
-    /// A [`ListMonitorRunsResponse`] with the fields it requires; set the others with the methods
-    /// below.
+    /// A [`ListMonitorRunsResponse`] with the fields it requires.
     pub fn new(
         data: impl Into<Vec<MonitorRun>>,
         has_more: impl Into<bool>,

@@ -326,6 +326,13 @@ fn may_retry_transport(err: &reqwest::Error, may_resend: bool) -> bool {
 /// Builds a [`Client`], or a generated crate's client type `C`, which wraps one (see
 /// [`ClientBuilder::build`]).
 pub struct ClientBuilder<C = Client> {
+    settings: Settings,
+    client: PhantomData<fn() -> C>,
+}
+
+/// What a [`ClientBuilder`] was given: apart from the client type, so that checking them
+/// and making the client is compiled once, in this crate.
+struct Settings {
     api: ApiInfo,
     api_key: Option<String>,
     bearer_token: Option<String>,
@@ -338,24 +345,26 @@ pub struct ClientBuilder<C = Client> {
     redirects: Redirects,
     max_response_bytes: usize,
     max_pages: usize,
-    client: PhantomData<fn() -> C>,
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api", &self.api)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "<redacted>"))
-            .field("sensitive_headers", &self.sensitive_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
-            .field("base_url", &self.base_url)
-            .field("custom_http_client", &self.http.is_some())
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("redirects", &self.redirects)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("max_pages", &self.max_pages)
+            .field("api", &self.settings.api)
+            .field("api_key", &self.settings.api_key.as_ref().map(|_| "<redacted>"))
+            .field("bearer_token", &self.settings.bearer_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "sensitive_headers",
+                &self.settings.sensitive_headers.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .field("base_url", &self.settings.base_url)
+            .field("custom_http_client", &self.settings.http.is_some())
+            .field("connect_timeout", &self.settings.connect_timeout)
+            .field("timeout", &self.settings.timeout)
+            .field("retry", &self.settings.retry)
+            .field("redirects", &self.settings.redirects)
+            .field("max_response_bytes", &self.settings.max_response_bytes)
+            .field("max_pages", &self.settings.max_pages)
             .finish()
     }
 }
@@ -364,7 +373,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// A builder for the API `api` describes; a generated crate's `Client::builder` passes
     /// its `API`.
     pub fn for_api(api: ApiInfo) -> Self {
-        ClientBuilder {
+        let settings = Settings {
             api,
             api_key: None,
             bearer_token: None,
@@ -377,8 +386,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             redirects: Redirects::default(),
             max_response_bytes: 32 * 1024 * 1024,
             max_pages: 10_000,
-            client: PhantomData,
-        }
+        };
+        ClientBuilder { settings, client: PhantomData }
     }
 
     /// The API key to send as the spec's security scheme says. Without one, `build`
@@ -386,28 +395,28 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// the spec declares no scheme the client can apply (see
     /// [`ClientBuilder::bearer_token`] and [`ClientBuilder::http_client`] for those).
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(api_key.into());
+        self.settings.api_key = Some(api_key.into());
         self
     }
 
     /// Send `Authorization: Bearer <token>` with every request to the API's origin: for
     /// OAuth 2 and OpenID Connect schemes, whose tokens the caller obtains.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(token.into());
+        self.settings.bearer_token = Some(token.into());
         self
     }
 
     /// Send this header with every request to the API's origin and nowhere else, hidden
     /// from `Debug` output: for credentials the spec does not describe.
     pub fn sensitive_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.sensitive_headers.push((name.into(), value.into()));
+        self.settings.sensitive_headers.push((name.into(), value.into()));
         self
     }
 
     /// Where to send requests instead of [`ApiInfo::default_base_url`], e.g. a proxy or a
     /// test server. A trailing slash makes no difference.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
+        self.settings.base_url = Some(base_url.into());
         self
     }
 
@@ -416,13 +425,13 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// connect timeout and turns its own redirect handling off, since this client follows
     /// redirects itself to keep credentials with the API's origin.
     pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
-        self.http = Some(http);
+        self.settings.http = Some(http);
         self
     }
 
     /// How long to wait for a connection to be made (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.settings.connect_timeout = timeout;
         self
     }
 
@@ -433,27 +442,27 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// sending, keep-alive comments included, is never cut; one that goes quiet for this
     /// long ends with [`Error::StreamTimeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout = timeout;
         self
     }
 
     /// When and how often to try again (default: [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.settings.retry = retry;
         self
     }
 
     /// What to do with redirects to other origins (default:
     /// [`Redirects::SameOriginOnly`]).
     pub fn redirects(mut self, redirects: Redirects) -> Self {
-        self.redirects = redirects;
+        self.settings.redirects = redirects;
         self
     }
 
     /// Refuse response bodies larger than this many bytes (default 32 MiB). A stream may
     /// be longer: the limit applies to each of its events.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.settings.max_response_bytes = limit;
         self
     }
 
@@ -461,7 +470,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// [`Error::Pagination`] (default 10,000): a bound for servers that hand out fresh
     /// cursors forever.
     pub fn max_pages(mut self, pages: usize) -> Self {
-        self.max_pages = pages;
+        self.settings.max_pages = pages;
         self
     }
 
@@ -471,6 +480,12 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// # Errors
     /// [`Error::Config`] for a missing or unusable API key, base URL or header.
     pub fn build(self) -> Result<C, Error> {
+        self.settings.build().map(C::from)
+    }
+}
+
+impl Settings {
+    fn build(self) -> Result<Client, Error> {
         let mut credentials = Vec::new();
         if let Some(scheme) = self.api.auth {
             let key = match self.api_key {
@@ -505,7 +520,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| Error::from_reqwest(err, 0))?;
-        Ok(C::from(Client {
+        Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -517,7 +532,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 max_response_bytes: self.max_response_bytes,
                 max_pages: self.max_pages,
             }),
-        }))
+        })
     }
 }
 

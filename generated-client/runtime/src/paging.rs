@@ -62,9 +62,15 @@ pub trait CursorPaged: Clone + Send + 'static {
 /// [`Unpin`], so [`StreamExt::next`](futures::StreamExt::next) works on it directly.
 #[must_use = "no page is fetched unless the stream is read"]
 pub struct Paged<R: CursorPaged> {
-    state: State<R>,
+    /// The request for the next page, until there is none.
+    next: Option<R>,
     /// The request whose page is being fetched, and the fetch.
     fetching: Option<(R, Fetch<R>)>,
+    /// Items of the pages fetched, not yet read.
+    buffer: VecDeque<R::Item>,
+    /// An error to yield once the buffered items are out.
+    failure: Option<Error>,
+    cursors: Cursors,
 }
 
 /// Fetching one page.
@@ -73,13 +79,8 @@ type Fetch<R> = BoxFuture<'static, Result<Page<<R as CursorPaged>::Item>, Error>
 impl<R: CursorPaged> Paged<R> {
     /// The listing that starts with the page `first` asks for.
     pub fn new(first: R) -> Self {
-        let max_pages = first.client().max_pages();
-        let mut sent = HashSet::new();
-        if let Some(cursor) = first.page_cursor() {
-            sent.insert(cursor.to_owned());
-        }
-        let state = State { next: Some(first), buffer: VecDeque::new(), failure: None, sent, pages: 0, max_pages };
-        Paged { state, fetching: None }
+        let cursors = Cursors::new(first.page_cursor(), first.client().max_pages());
+        Paged { next: Some(first), fetching: None, buffer: VecDeque::new(), failure: None, cursors }
     }
 }
 
@@ -96,69 +97,75 @@ impl<R: CursorPaged> Stream for Paged<R> {
                 let page = ready!(fetch.as_mut().poll(cx));
                 if let Some((request, _)) = this.fetching.take() {
                     match page {
-                        Ok(page) => this.state.advance(request, page),
-                        Err(err) => this.state.failure = Some(err),
+                        Ok(page) => {
+                            this.buffer.extend(page.items);
+                            match this.cursors.follow(page.has_more, page.next_cursor) {
+                                Ok(Some(cursor)) => this.next = Some(request.at_cursor(cursor)),
+                                Ok(None) => {}
+                                Err(err) => this.failure = Some(err),
+                            }
+                        }
+                        Err(err) => this.failure = Some(err),
                     }
                 }
             }
-            let state = &mut this.state;
-            if let Some(item) = state.buffer.pop_front() {
+            if let Some(item) = this.buffer.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            if let Some(err) = state.failure.take() {
-                state.next = None;
+            if let Some(err) = this.failure.take() {
+                this.next = None;
                 return Poll::Ready(Some(Err(err)));
             }
-            let Some(request) = state.next.take() else { return Poll::Ready(None) };
+            let Some(request) = this.next.take() else { return Poll::Ready(None) };
             let fetch = Box::pin(request.clone().fetch_page());
             this.fetching = Some((request, fetch));
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let more = self.fetching.is_some() || self.state.next.is_some() || self.state.failure.is_some();
-        (self.state.buffer.len(), if more { None } else { Some(self.state.buffer.len()) })
+        let more = self.fetching.is_some() || self.next.is_some() || self.failure.is_some();
+        (self.buffer.len(), if more { None } else { Some(self.buffer.len()) })
     }
 }
 
 impl<R: CursorPaged> FusedStream for Paged<R> {
     fn is_terminated(&self) -> bool {
-        self.fetching.is_none()
-            && self.state.next.is_none()
-            && self.state.failure.is_none()
-            && self.state.buffer.is_empty()
+        self.fetching.is_none() && self.next.is_none() && self.failure.is_none() && self.buffer.is_empty()
     }
 }
 
 impl<R: CursorPaged> fmt::Debug for Paged<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paged")
-            .field("pages", &self.state.pages)
-            .field("buffered", &self.state.buffer.len())
+            .field("pages", &self.cursors.pages)
+            .field("buffered", &self.buffer.len())
             .field("fetching", &self.fetching.is_some())
             .finish_non_exhaustive()
     }
 }
 
-struct State<R: CursorPaged> {
-    next: Option<R>,
-    buffer: VecDeque<R::Item>,
-    /// An error to yield once the buffered items are out.
-    failure: Option<Error>,
+/// The cursors a listing has sent and how many pages it has read: what decides whether to
+/// follow the next cursor. It does not depend on the listing, so it is compiled once.
+#[derive(Debug)]
+struct Cursors {
     /// Every cursor sent so far.
     sent: HashSet<String>,
     pages: usize,
     max_pages: usize,
 }
 
-impl<R: CursorPaged> State<R> {
-    fn advance(&mut self, request: R, page: Page<R::Item>) {
+impl Cursors {
+    fn new(first: Option<&str>, max_pages: usize) -> Self {
+        Cursors { sent: first.map(str::to_owned).into_iter().collect(), pages: 0, max_pages }
+    }
+
+    /// After a page: the cursor to fetch next, `None` at the end, or why paging stops.
+    fn follow(&mut self, has_more: bool, next_cursor: Option<String>) -> Result<Option<String>, Error> {
         self.pages += 1;
-        self.buffer.extend(page.items);
-        if !page.has_more {
-            return;
+        if !has_more {
+            return Ok(None);
         }
-        let failure = match page.next_cursor {
+        let failure = match next_cursor {
             None => "the server said more pages follow but gave no cursor".to_owned(),
             Some(cursor) if cursor.is_empty() => {
                 "the server said more pages follow but gave an empty cursor".to_owned()
@@ -171,10 +178,9 @@ impl<R: CursorPaged> State<R> {
             }
             Some(cursor) => {
                 self.sent.insert(cursor.clone());
-                self.next = Some(request.at_cursor(cursor));
-                return;
+                return Ok(Some(cursor));
             }
         };
-        self.failure = Some(Error::Pagination(failure));
+        Err(Error::Pagination(failure))
     }
 }

@@ -109,12 +109,12 @@ pub struct Emitter<'a> {
     api: &'a Api,
     settings: &'a EmitSettings<'a>,
     /// Per type: where it is used, the summary of a type whose schema has no description.
-    usages: Vec<String>,
+    usages: Vec<usage::Usage>,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(api: &'a Api, settings: &'a EmitSettings<'a>) -> Self {
-        let usages = usage::usages(api);
+        let usages = usage::of(api);
         Emitter { api, settings, usages }
     }
 

@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, own};
 use super::ident;
+use super::usage::Usage;
 use crate::model::{EnumVariant, Field, FloatWidth, RustIdent, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 
 /// Where a type is named from: inside the `types` module, or from a sibling module.
@@ -50,8 +51,8 @@ pub fn rust_type(ty: &TypeRef, types: &[TypeDef], scope: Scope) -> TokenStream {
     }
 }
 
-/// The contents of `types.rs`; `usages[i]` says where type `i` is used (see [`type_def`]).
-pub fn types_module(types: &[TypeDef], usages: &[String]) -> TokenStream {
+/// The contents of `types.rs`; `usages[i]` says how type `i` is used (see [`type_def`]).
+pub fn types_module(types: &[TypeDef], usages: &[Usage]) -> TokenStream {
     let preamble = types_preamble(types);
     let defs = types.iter().enumerate().map(|(i, t)| type_def(t, types, &usages[i]));
     quote! {
@@ -81,15 +82,16 @@ pub fn types_preamble(types: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// One model type and its impls; `all` is every type, which unions look into; `usage` where
-/// it is used, its summary line when the schema has no title or description.
-pub fn type_def(t: &TypeDef, all: &[TypeDef], usage: &str) -> TokenStream {
+/// One model type and its impls; `all` is every type, which unions look into; `usage` how
+/// it is used: its summary line when the schema has no title or description, and whether it
+/// gets setters (not when it is only received).
+pub fn type_def(t: &TypeDef, all: &[TypeDef], usage: &Usage) -> TokenStream {
     let name = t.name.to_ident();
-    let docs = type_docs(t, usage);
+    let docs = type_docs(t, &usage.summary);
     match &t.kind {
         TypeKind::Struct { fields, additional, includes } => {
             let def = struct_def(&name, docs, fields, additional.as_ref(), all);
-            let builders = builders(&name, fields, additional.is_some(), all);
+            let builders = builders(&name, fields, additional.is_some(), !usage.received_only, all);
             let froms = includes.iter().filter_map(|id| from_merged(&name, fields, &all[id.index()]));
             quote! {
                 #def
@@ -183,11 +185,12 @@ fn boxed(f: &Field, value: TokenStream, all: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// `new(required fields)` when some field must be given, and chained setters for the
-/// optional fields ([`setters`]).
-fn builders(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -> TokenStream {
-    let constructor = (!is_defaultable(fields, all)).then(|| constructor(name, fields, additional, all));
-    let setters: Vec<TokenStream> = fields.iter().filter(|f| !f.required).map(|f| setters(f, fields, all)).collect();
+/// `new(required fields)` when some field must be given, and, when `with_setters`, chained
+/// setters for the optional fields ([`setters`]).
+fn builders(name: &Ident, fields: &[Field], additional: bool, with_setters: bool, all: &[TypeDef]) -> TokenStream {
+    let constructor = (!is_defaultable(fields, all)).then(|| constructor(name, fields, additional, with_setters, all));
+    let setters: Vec<TokenStream> =
+        fields.iter().filter(|f| with_setters && !f.required).map(|f| setters(f, fields, all)).collect();
     if constructor.is_none() && setters.is_empty() {
         return TokenStream::new();
     }
@@ -204,8 +207,8 @@ fn builders(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -
 }
 
 /// `new` with an `impl Into` argument per required field (fixed values filled in, optional
-/// fields absent).
-fn constructor(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]) -> TokenStream {
+/// fields absent); `with_setters` when the optional fields have setters.
+fn constructor(name: &Ident, fields: &[Field], additional: bool, with_setters: bool, all: &[TypeDef]) -> TokenStream {
     let given: Vec<&Field> = fields.iter().filter(|f| f.required && !is_fixed(f, all)).collect();
     let args = given.iter().map(|f| {
         let (n, ty) = (&f.name, value_type(f, all));
@@ -227,7 +230,14 @@ fn constructor(name: &Ident, fields: &[Field], additional: bool, all: &[TypeDef]
         quote!(#map: Default::default(),)
     });
     let allow = (given.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let doc = own(&format!("A [`{name}`] with the fields it requires; set the others with the methods below."));
+    let others = if !fields.iter().any(|f| !f.required) {
+        ""
+    } else if with_setters {
+        "; set the others with the methods below"
+    } else {
+        ", the others left out"
+    };
+    let doc = own(&format!("A [`{name}`] with the fields it requires{others}."));
     quote! {
         #doc
         #allow

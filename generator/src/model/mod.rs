@@ -142,6 +142,15 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// The named type this reference is or holds (through lists, maps and nullability).
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
+            _ => None,
+        }
+    }
+
     /// Calls `f` on every type id this reference names.
     fn ids_mut(&mut self, f: &mut impl FnMut(&mut TypeId)) {
         match self {
@@ -163,7 +172,18 @@ impl TypeDef {
         .flatten()
     }
 
-    /// Every type reference in the definition.
+    /// Every type reference in the definition: fields (and additional properties), variants,
+    /// what an alias holds.
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match &self.kind {
+            TypeKind::Struct { fields, additional, .. } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+        }
+    }
+
+    /// Every type reference in the definition, as [`TypeDef::refs`].
     fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
         match &mut self.kind {
             TypeKind::Struct { fields, additional, .. } => {
