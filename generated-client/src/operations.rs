@@ -19,8 +19,7 @@ use crate::types;
 #[must_use = "a request does nothing until it is sent"]
 pub struct MonitorsRunsList {
     client: Client,
-    extra_headers: Vec<(String, String)>,
-    monitor: String,
+    request: Request,
     cursor: Option<String>,
     limit: Option<i64>,
 }
@@ -41,11 +40,11 @@ impl MonitorsRunsList {
         self
     }
 
-    /// Sends this header too, after the ones the spec describes (a header of the same
+    /// Sends this header too, beside the ones the spec describes (a header of the same
     /// name is then sent twice). A name or value that cannot be sent makes `send` fail
     /// with [`Error::InvalidParameter`] before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.extra_headers.push((name.into(), value.into()));
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.request.extra_header(name.as_ref(), value.as_ref());
         self
     }
 
@@ -53,16 +52,13 @@ impl MonitorsRunsList {
     pub async fn send(
         self,
     ) -> Result<ApiResponse<types::ListMonitorRunsResponse>, Error> {
-        let mut request = Request::new(Method::GET, "/v0/monitors/", true);
-        request.path_param("monitor", &self.monitor);
-        request.path.push_str("/runs");
+        let mut request = self.request;
         if let Some(value) = &self.cursor {
             request.query("cursor", value.clone());
         }
         if let Some(value) = &self.limit {
             request.query("limit", value.to_string());
         }
-        request.extra_headers(&self.extra_headers);
         self.client.execute(request).await?.json()
     }
 
@@ -117,11 +113,13 @@ impl Client {
     ///
     /// # Arguments
     /// - `monitor`: Identifier of the Monitor whose runs are listed.
-    pub fn monitors_runs_list(&self, monitor: impl Into<String>) -> MonitorsRunsList {
+    pub fn monitors_runs_list(&self, monitor: impl AsRef<str>) -> MonitorsRunsList {
+        let mut request = Request::new(Method::GET, "/v0/monitors/", true);
+        request.path_param("monitor", monitor.as_ref());
+        request.path.push_str("/runs");
         MonitorsRunsList {
             client: self.clone(),
-            extra_headers: Vec::new(),
-            monitor: monitor.into(),
+            request,
             cursor: None,
             limit: None,
         }

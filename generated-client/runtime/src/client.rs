@@ -741,29 +741,27 @@ impl Request {
         self.query.push((name, value));
     }
 
-    /// Sets a header parameter, replacing any header of that name set before. A `name` that
-    /// is not a header name, or a `value` with characters that could end the header early,
-    /// is refused (see [`Request::check`]).
+    /// Adds a header parameter, after any header of that name added before (both are
+    /// sent). A `name` that is not a header name, or a `value` with characters that could
+    /// end the header early, is refused (see [`Request::check`]).
     pub fn header(&mut self, name: &'static str, value: &str) {
         match checked_header(name, value) {
             Ok((header, value)) => {
-                self.headers.insert(header, value);
+                self.headers.append(header, value);
             }
             Err(reason) => self.refuse(name, reason),
         }
     }
 
-    /// Adds the headers a caller set on a request builder, in order, each appended to any of
-    /// the same name. One that cannot be sent is refused as the parameter `header` (see
-    /// [`Request::check`]).
-    pub fn extra_headers(&mut self, headers: &[(String, String)]) {
-        for (name, value) in headers {
-            match checked_header(name, value) {
-                Ok((header, value)) => {
-                    self.headers.append(header, value);
-                }
-                Err(reason) => self.refuse("header", reason),
+    /// Adds a header the spec does not describe, which a caller set on a request builder,
+    /// after any header of that name added before (both are sent). One that cannot be sent
+    /// is refused as the parameter `header` (see [`Request::check`]).
+    pub fn extra_header(&mut self, name: &str, value: &str) {
+        match checked_header(name, value) {
+            Ok((header, value)) => {
+                self.headers.append(header, value);
             }
+            Err(reason) => self.refuse("header", reason),
         }
     }
 

@@ -738,29 +738,27 @@ impl Request {
         self.query.push((name, value));
     }
 
-    /// Sets a header parameter, replacing any header of that name set before. A `name` that
-    /// is not a header name, or a `value` with characters that could end the header early,
-    /// is refused (see [`Request::check`]).
+    /// Adds a header parameter, after any header of that name added before (both are
+    /// sent). A `name` that is not a header name, or a `value` with characters that could
+    /// end the header early, is refused (see [`Request::check`]).
     pub fn header(&mut self, name: &'static str, value: &str) {
         match checked_header(name, value) {
             Ok((header, value)) => {
-                self.headers.insert(header, value);
+                self.headers.append(header, value);
             }
             Err(reason) => self.refuse(name, reason),
         }
     }
 
-    /// Adds the headers a caller set on a request builder, in order, each appended to any of
-    /// the same name. One that cannot be sent is refused as the parameter `header` (see
-    /// [`Request::check`]).
-    pub fn extra_headers(&mut self, headers: &[(String, String)]) {
-        for (name, value) in headers {
-            match checked_header(name, value) {
-                Ok((header, value)) => {
-                    self.headers.append(header, value);
-                }
-                Err(reason) => self.refuse("header", reason),
+    /// Adds a header the spec does not describe, which a caller set on a request builder,
+    /// after any header of that name added before (both are sent). One that cannot be sent
+    /// is refused as the parameter `header` (see [`Request::check`]).
+    pub fn extra_header(&mut self, name: &str, value: &str) {
+        match checked_header(name, value) {
+            Ok((header, value)) => {
+                self.headers.append(header, value);
             }
+            Err(reason) => self.refuse("header", reason),
         }
     }
 
@@ -1076,6 +1074,21 @@ mod tests {
             request.path_param("other", bad);
             let err = request.check().unwrap_err();
             assert!(matches!(err, Error::InvalidParameter { name: "id", .. }), "the first refusal: {err}");
+        }
+    }
+
+    #[test]
+    fn spec_and_extra_headers_of_one_name_are_both_sent() {
+        let mut request = Request::new(Method::GET, "/x", true);
+        request.header("X-Trace", "spec");
+        request.extra_header("x-trace", "extra");
+        let values: Vec<_> = request.headers.get_all("x-trace").iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(values, ["spec", "extra"]);
+        request.extra_header("bad name", "x");
+        request.header("X-Other", "line\nbreak");
+        match request.check() {
+            Err(Error::InvalidParameter { name, .. }) => assert_eq!(name, "header", "the first refusal is kept"),
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -30,7 +30,7 @@ pub fn client_methods(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
     if ops.is_empty() {
         return TokenStream::new();
     }
-    let methods = ops.iter().map(|op| client_method(op, &Inputs::of(op, types)));
+    let methods = ops.iter().map(|op| client_method(op, &Inputs::of(op, types), types));
     quote! {
         impl Client {
             #(#methods)*
@@ -119,6 +119,9 @@ enum Place<'a> {
     Field(&'a RustIdent),
     /// A local `value` bound to a `&T`.
     Ref(&'a str),
+    /// The `Client` method's argument `name`: an `impl AsRef<str>` for a string (`None`),
+    /// else an `impl Into<T>` of the type given, converted where it is read (once).
+    Arg(&'a RustIdent, Option<&'a TokenStream>),
 }
 
 impl Place<'_> {
@@ -130,17 +133,19 @@ impl Place<'_> {
                 let local = ident(local);
                 quote!(#local)
             }
+            Place::Arg(name, Some(ty)) => quote!(Into::<#ty>::into(#name)),
+            Place::Arg(name, None) => quote!(#name.as_ref()),
         }
     }
 
-    /// The expression as a `&T`.
+    /// The expression as a `&T` (`&str` for a string argument).
     fn reference(self) -> TokenStream {
         match self {
-            Place::Field(_) => {
+            Place::Field(_) | Place::Arg(_, Some(_)) => {
                 let r = self.receiver();
                 quote!(&#r)
             }
-            Place::Ref(_) => self.receiver(),
+            Place::Ref(_) | Place::Arg(_, None) => self.receiver(),
         }
     }
 }
@@ -160,6 +165,7 @@ fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, types: &
             let separator = separator.to_string();
             quote!(#value.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
         }
+        TypeRef::String if matches!(place, Place::Arg(..)) => quote!(#value.to_owned()),
         TypeRef::String => quote!(#value.clone()),
         TypeRef::Named(n) if is_enum(types, *n) => quote!(#value.as_str().to_owned()),
         TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean | TypeRef::Date => quote!(#value.to_string()),
@@ -293,11 +299,11 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         impl #builder {
             #(#setters)*
 
-            /// Sends this header too, after the ones the spec describes (a header of the same
+            /// Sends this header too, beside the ones the spec describes (a header of the same
             /// name is then sent twice). A name or value that cannot be sent makes `send` fail
             /// with [`Error::InvalidParameter`] before anything is sent.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.extra_headers.push((name.into(), value.into()));
+            pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.request.extra_header(name.as_ref(), value.as_ref());
                 self
             }
 
@@ -316,6 +322,59 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// Which inputs the `Client` method writes into the request at once, so that the builder
+/// holds the request instead of a field per input: the path when every path parameter is a
+/// string, number or string enum (then written in full); likewise the required query
+/// parameters of one value, and the required headers; the required body unless
+/// `send_stream` sets a flag in it. The rest is kept in fields and written by `send`, in
+/// the same order as before: path, query (required single values first), headers, body.
+#[derive(Clone, Copy)]
+struct Early {
+    path: bool,
+    query: bool,
+    headers: bool,
+    body: bool,
+}
+
+impl Early {
+    fn of(op: &Operation, types: &[TypeDef]) -> Early {
+        let plain = |p: &Parameter| match &p.ty {
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) => true,
+            TypeRef::Named(n) => is_enum(types, *n),
+            _ => false,
+        };
+        let cursor = op.pagination.as_ref().map(|pg| &op.params[pg.cursor_param]);
+        let all = |location: ParamLocation| {
+            op.params
+                .iter()
+                .filter(|p| p.location == location && p.required && !is_repeated(p))
+                .all(|p| plain(p) && cursor.is_none_or(|c| !std::ptr::eq(c, p)))
+        };
+        let flag = op.event_stream.as_ref().is_some_and(|es| es.flag.is_some());
+        Early {
+            path: all(ParamLocation::Path),
+            query: all(ParamLocation::Query),
+            headers: all(ParamLocation::Header),
+            body: op.body.as_ref().is_some_and(|b| b.required) && !flag,
+        }
+    }
+
+    /// Whether the `Client` method writes parameter `p`.
+    fn writes(self, p: &Parameter) -> bool {
+        p.required
+            && match p.location {
+                ParamLocation::Path => self.path,
+                ParamLocation::Query => self.query && !is_repeated(p),
+                ParamLocation::Header => self.headers,
+            }
+    }
+}
+
+/// A list parameter sent as one query parameter per item (`form` style, `explode: true`).
+fn is_repeated(p: &Parameter) -> bool {
+    matches!(p.ty, TypeRef::Array(_)) && p.list_separator.is_none()
+}
+
 /// What a request builder holds and how it is made: a field per parameter (and body), the
 /// `Client` method's arguments and field initialisers, and setters for the optional ones.
 struct Inputs {
@@ -326,8 +385,10 @@ struct Inputs {
     arg_docs: Vec<(String, Option<String>)>,
     inits: Vec<TokenStream>,
     setters: Vec<TokenStream>,
-    /// Code binding `body` to the encoded body, if any.
+    /// Code in `send` that writes the body kept in the builder, if any.
     body_setup: TokenStream,
+    /// Code in the `Client` method that writes the body argument, if it does.
+    early_body: TokenStream,
 }
 
 impl Inputs {
@@ -339,13 +400,20 @@ impl Inputs {
             inits: Vec::new(),
             setters: Vec::new(),
             body_setup: TokenStream::new(),
+            early_body: TokenStream::new(),
         };
+        let early = Early::of(op, types);
         for p in op.arguments() {
             let name = p.rust_name.to_ident();
             let (stored, arg, into) = param_types(p, types);
+            inputs.arg_docs.push((p.rust_name.to_ident().to_string(), p.doc.clone()));
+            if early.writes(p) {
+                let arg = if p.ty == TypeRef::String { quote!(impl AsRef<str>) } else { arg };
+                inputs.args.push(quote!(#name: #arg));
+                continue;
+            }
             inputs.fields.push(quote!(#name: #stored,));
             inputs.args.push(quote!(#name: #arg));
-            inputs.arg_docs.push((p.rust_name.to_ident().to_string(), p.doc.clone()));
             inputs.inits.push(if into { quote!(#name: #name.into(),) } else { quote!(#name,) });
         }
         for p in op.params.iter().filter(|p| !p.required) {
@@ -376,13 +444,14 @@ impl Inputs {
             });
         }
         if let Some(body) = &op.body {
-            inputs.body(body, types);
+            inputs.body(body, early.body, types);
         }
         inputs
     }
 
-    /// The body: an argument when required, else a setter; and the code that encodes it.
-    fn body(&mut self, body: &RequestBody, types: &[TypeDef]) {
+    /// The body: an argument when required, else a setter; and the code that encodes it,
+    /// in the `Client` method when `early`, else in `send`.
+    fn body(&mut self, body: &RequestBody, early: bool, types: &[TypeDef]) {
         let (ty, content_type) = match &body.media {
             Media::Json { ty, content_type } => (rust_type(ty, types, Scope::Sibling), content_type),
             Media::Text { content_type } => (quote!(String), content_type),
@@ -397,7 +466,15 @@ impl Inputs {
             Media::Text { .. } => quote!(request.body = Some((#content_type, #value.clone().into_bytes()));),
             Media::Binary { .. } => quote!(request.body = Some((#content_type, #value.clone()));),
         };
-        if body.required {
+        if body.required && early {
+            self.args.push(quote!(body: #ty));
+            self.arg_docs.push(("body".to_owned(), body.doc.clone()));
+            self.early_body = match &body.media {
+                Media::Json { .. } => set(quote!(body), quote!(&body)),
+                Media::Text { .. } => quote!(request.body = Some((#content_type, body.into_bytes()));),
+                Media::Binary { .. } => quote!(request.body = Some((#content_type, body));),
+            };
+        } else if body.required {
             self.fields.push(quote!(body: #ty,));
             self.args.push(quote!(body: #ty));
             self.arg_docs.push(("body".to_owned(), body.doc.clone()));
@@ -483,17 +560,34 @@ fn builder_struct(op: &Operation, fields: &[TokenStream], types: &[TypeDef]) -> 
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             client: Client,
-            extra_headers: Vec<(String, String)>,
+            request: Request,
             #(#fields)*
         }
     }
 }
 
-/// The `Client` method that starts a request builder.
-fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
+/// The `Client` method that starts a request builder: the request, with what it can write
+/// at once (see [`Early`]), and the other arguments kept for `send`.
+fn client_method(op: &Operation, inputs: &Inputs, types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
     let method_name = op.method_name.to_ident();
-    let Inputs { args, arg_docs, inits, .. } = inputs;
+    let Inputs { args, arg_docs, inits, early_body, .. } = inputs;
+    let written = params_code(op, types, Stage::Client);
+    let method = ident(&op.http_method.as_str().to_ascii_uppercase());
+    let idempotent = op.http_method.is_idempotent();
+    let start = match op.path.first() {
+        Some(PathPart::Literal(text)) => quote!(#text),
+        _ => quote!(""),
+    };
+    let request = if written.is_empty() && early_body.is_empty() {
+        quote!(let request = Request::new(Method::#method, #start, #idempotent);)
+    } else {
+        quote! {
+            let mut request = Request::new(Method::#method, #start, #idempotent);
+            #(#written)*
+            #early_body
+        }
+    };
     let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
     let endpoint_doc = own(&format!("`{} {}`", op.http_method.as_str().to_ascii_uppercase(), op.path_template));
     let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
@@ -509,9 +603,10 @@ fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
         #deprecated
         #many_args
         pub fn #method_name(&self, #(#args),*) -> #builder {
+            #request
             #builder {
                 client: self.clone(),
-                extra_headers: Vec::new(),
+                request,
                 #(#inits)*
             }
         }
@@ -519,30 +614,45 @@ fn client_method(op: &Operation, inputs: &Inputs) -> TokenStream {
 }
 
 /// The code in `send` that binds `request`, the runtime's `Request` for this operation:
-/// path, query, headers and body, one runtime call per parameter. (A stream's `Accept` and
-/// deadline are the runtime's `EventStream` to set.)
+/// what the `Client` method wrote (and extra headers), then the rest of the path, query,
+/// headers and body, one runtime call per parameter. (A stream's `Accept` and deadline are
+/// the runtime's `EventStream` to set.)
 fn request(op: &Operation, types: &[TypeDef], body_setup: &TokenStream) -> TokenStream {
-    let path = path_code(op, types);
-    let query = query_code(op, types);
-    let headers = header_code(op, types);
-    let method = ident(&op.http_method.as_str().to_ascii_uppercase());
-    let idempotent = op.http_method.is_idempotent();
-    let start = match op.path.first() {
-        Some(PathPart::Literal(text)) => quote!(#text),
-        _ => quote!(""),
-    };
+    let rest = params_code(op, types, Stage::Send);
+    if rest.is_empty() && body_setup.is_empty() {
+        return quote!(let request = self.request;);
+    }
     quote! {
-        let mut request = Request::new(Method::#method, #start, #idempotent);
-        #(#path)*
-        #(#query)*
-        request.extra_headers(&self.extra_headers);
-        #(#headers)*
+        let mut request = self.request;
+        #(#rest)*
         #body_setup
     }
 }
 
-/// The path after its first literal piece: literals appended, parameters encoded.
+/// Where request code runs: the `Client` method writes what [`Early`] says, `send` the rest.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Client,
+    Send,
+}
+
+/// The code of stage `stage` that writes parameters: path, query, headers, in that order.
+fn params_code(op: &Operation, types: &[TypeDef], stage: Stage) -> Vec<TokenStream> {
+    let early = Early::of(op, types);
+    let mut code = Vec::new();
+    if early.path == (stage == Stage::Client) {
+        code.extend(path_code(op, types));
+    }
+    let ours = |p: &Parameter| early.writes(p) == (stage == Stage::Client);
+    code.extend(query_code(op, types, &ours));
+    code.extend(header_code(op, types, &ours));
+    code
+}
+
+/// The path after its first literal piece: literals appended, parameters encoded, from the
+/// `Client` method's arguments when it writes the path (see [`Early`]), else from fields.
 fn path_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
+    let early = Early::of(op, types).path;
     let rest = match op.path.split_first() {
         Some((PathPart::Literal(_), rest)) => rest,
         _ => op.path.as_slice(),
@@ -556,11 +666,21 @@ fn path_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
             PathPart::Param(i) => {
                 let p = &op.params[*i];
                 let json = &p.name;
-                let text = to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types);
+                let text = if early {
+                    with_arg(p, types, &|place| to_str(&p.ty, place, json, ',', types))
+                } else {
+                    to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types)
+                };
                 quote!(request.path_param(#json, #text);)
             }
         })
         .collect()
+}
+
+/// `code` for a parameter's value read from the `Client` method's argument.
+fn with_arg(p: &Parameter, types: &[TypeDef], code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenStream {
+    let ty = rust_type(&p.ty, types, Scope::Sibling);
+    code(Place::Arg(&p.rust_name, (p.ty != TypeRef::String).then_some(&ty)))
 }
 
 /// `code` for a parameter's value: read from the builder's field when required, from
@@ -578,18 +698,20 @@ fn with_place(p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenSt
     }
 }
 
-/// The query parameters: required single values first, then optional and repeated ones.
-fn query_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
-    let repeated = |p: &Parameter| matches!(p.ty, TypeRef::Array(_)) && p.list_separator.is_none();
-    let query_params: Vec<&Parameter> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+/// The query parameters `ours` selects: required single values first, then optional and
+/// repeated ones; from arguments when the `Client` method writes them (see [`Early`]).
+fn query_code(op: &Operation, types: &[TypeDef], ours: &dyn Fn(&Parameter) -> bool) -> Vec<TokenStream> {
+    let early = Early::of(op, types);
+    let query_params: Vec<&Parameter> =
+        op.params.iter().filter(|p| p.location == ParamLocation::Query && ours(p)).collect();
     let (first, then): (Vec<&Parameter>, Vec<&Parameter>) =
-        query_params.into_iter().partition(|p| p.required && !repeated(p));
+        query_params.into_iter().partition(|p| p.required && !is_repeated(p));
     first
         .into_iter()
         .chain(then)
         .map(|p| {
             let json = &p.name;
-            with_place(p, &|place| match (&p.ty, p.list_separator) {
+            let code = |place: Place<'_>| match (&p.ty, p.list_separator) {
                 (TypeRef::Array(item), None) => {
                     let items = place.reference();
                     let text = to_text(item, Place::Ref("item"), json, ',', types);
@@ -603,22 +725,34 @@ fn query_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
                     let text = to_text(other, place, json, separator.unwrap_or(','), types);
                     quote!(request.query(#json, #text);)
                 }
-            })
+            };
+            if early.writes(p) {
+                with_arg(p, types, &code)
+            } else {
+                with_place(p, &code)
+            }
         })
         .collect()
 }
 
-/// The header parameters, set after the caller's extra headers.
-fn header_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
+/// The header parameters `ours` selects (the caller's extra headers come after them); from
+/// arguments when the `Client` method writes them (see [`Early`]).
+fn header_code(op: &Operation, types: &[TypeDef], ours: &dyn Fn(&Parameter) -> bool) -> Vec<TokenStream> {
+    let early = Early::of(op, types);
     op.params
         .iter()
-        .filter(|p| p.location == ParamLocation::Header)
+        .filter(|p| p.location == ParamLocation::Header && ours(p))
         .map(|p| {
             let json = &p.name;
-            with_place(p, &|place| {
+            let code = |place: Place<'_>| {
                 let text = to_str(&p.ty, place, json, ',', types);
                 quote!(request.header(#json, #text);)
-            })
+            };
+            if early.writes(p) {
+                with_arg(p, types, &code)
+            } else {
+                with_place(p, &code)
+            }
         })
         .collect()
 }
