@@ -25,8 +25,10 @@ const RAW_OK_NEWER: [&str; 2] = ["try", "gen"];
 pub const CLIENT_METHOD_NAMES: [&str; 9] =
     ["builder", "base_url", "max_pages", "timeout", "max_response_bytes", "execute", "send", "new", "from_env"];
 
-/// Methods every request builder has besides its parameter setters.
-pub const BUILDER_METHOD_NAMES: [&str; 6] = ["send", "client", "body", "into_stream", "header", "send_stream"];
+/// Methods and fields every request builder has besides its parameters' setters and fields,
+/// and the `Client` method's local `request`: parameters never take these names.
+pub const BUILDER_METHOD_NAMES: [&str; 7] =
+    ["send", "client", "body", "into_stream", "header", "send_stream", "request"];
 
 /// Replaces characters that cannot appear in an identifier with separators, so that heck
 /// splits words there.

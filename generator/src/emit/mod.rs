@@ -121,7 +121,7 @@ impl<'a> Emitter<'a> {
     pub fn file(&self, file: SourceFile) -> TokenStream {
         match file {
             SourceFile::Lib => lib_module(self.api, self.settings),
-            SourceFile::Operations => operations::operations_module(&self.api.operations, &self.api.types),
+            SourceFile::Operations => operations::operations_module(self.api),
             SourceFile::Types => types::types_module(&self.api.types, &self.usages),
         }
     }
@@ -139,11 +139,11 @@ impl<'a> Emitter<'a> {
     pub fn part(&self, file: SourceFile, index: usize) -> TokenStream {
         match file {
             SourceFile::Operations => match index {
-                0 => operations::operations_preamble(&self.api.operations),
+                0 => operations::operations_preamble(self.api),
                 i if i <= self.api.operations.len() => {
                     operations::operation(&self.api.operations[i - 1], &self.api.types)
                 }
-                _ => operations::client_methods(&self.api.operations, &self.api.types),
+                _ => operations::client_methods(self.api),
             },
             SourceFile::Types => match index {
                 0 => types::types_preamble(&self.api.types),
@@ -276,6 +276,12 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
          generated client shares (connection settings, retries, errors, paging) is in\n\
          [`runtime`], a crate of its own next to this one.",
     );
+    if !api.common_headers.is_empty() {
+        text.push_str(
+            "\n\nThe spec gives every operation the same headers: they are filled in once, as a\n\
+             [`CommonHeaders`], which each method takes first.",
+        );
+    }
     if api.has_event_streams() {
         text.push_str(
             "\n\nAn operation that can answer with server-sent events also has `send_stream()`,\n\
@@ -295,6 +301,11 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
     // A spec with no operations (only models) leaves the client's plumbing unused.
     let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code, unused_imports)]));
     let runtime_crate = ident(&format!("{crate_ident}_runtime"));
+    let common_use = (!api.common_headers.is_empty()).then(|| {
+        quote!(
+            pub use operations::CommonHeaders;
+        )
+    });
     quote! {
         #(#crate_doc)*
 
@@ -307,6 +318,7 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
         /// one.
         pub use #runtime_crate as runtime;
         pub use runtime::{ApiError, ApiResponse, DecodeError, Error, EventError, RedirectError, Redirects, RetryPolicy};
+        #common_use
 
         #client
     }
@@ -325,10 +337,33 @@ fn example(api: &Api, krate: &str) -> Option<String> {
         .map(|p| format!("\"{}\"", p.name.to_ascii_uppercase().replace(['"', '\\'], "")))
         .collect();
     let client = if api.auth.is_some() { "Client::from_env()?" } else { "Client::new()?" };
+    let (uses, headers, args) = if api.common_headers.is_empty() {
+        ("Client".to_owned(), String::new(), args)
+    } else {
+        let fields: Vec<String> = api
+            .common_headers
+            .iter()
+            .map(|p| {
+                let value = match &p.ty {
+                    TypeRef::String => {
+                        format!("\"{}\".to_owned()", p.name.to_ascii_uppercase().replace(['"', '\\'], ""))
+                    }
+                    TypeRef::Integer(_) => "0".to_owned(),
+                    TypeRef::Float(_) => "0.0".to_owned(),
+                    _ => "false".to_owned(),
+                };
+                let value = if p.required { value } else { "None".to_owned() };
+                format!("    {}: {value},\n", p.rust_name.to_ident())
+            })
+            .collect();
+        let headers = format!("let headers = CommonHeaders {{\n{}}};\n", fields.concat());
+        ("{Client, CommonHeaders}".to_owned(), headers, [vec!["&headers".to_owned()], args].concat())
+    };
     Some(format!(
         "# async fn example() -> Result<(), {krate}::Error> {{\n\
-         use {krate}::Client;\n\n\
+         use {krate}::{uses};\n\n\
          let client = {client};\n\
+         {headers}\
          let response = client.{}({}).send().await?;\n\
          println!(\"{{:?}} (request id {{:?}})\", *response, response.request_id());\n\
          # Ok(())\n\

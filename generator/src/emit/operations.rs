@@ -7,15 +7,15 @@ use super::docs::{doc, doc_sections, own};
 use super::ident;
 use super::types::{rust_type, Scope};
 use crate::model::{
-    CursorField, EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
+    Api, CursorField, EventStream, Media, Operation, Pagination, ParamLocation, Parameter, PathPart, RequestBody,
     ResponseBody, RustIdent, TypeDef, TypeKind, TypeRef,
 };
 
-/// The contents of `operations.rs`. `enums` names the string enum types (sent by `as_str`).
-pub fn operations_module(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
-    let preamble = operations_preamble(ops);
-    let builders = ops.iter().map(|op| operation(op, types));
-    let methods = client_methods(ops, types);
+/// The contents of `operations.rs`.
+pub fn operations_module(api: &Api) -> TokenStream {
+    let preamble = operations_preamble(api);
+    let builders = api.operations.iter().map(|op| operation(op, &api.types));
+    let methods = client_methods(api);
     quote! {
         #preamble
         #(#builders)*
@@ -26,11 +26,12 @@ pub fn operations_module(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
 /// The `Client` methods that start each operation's request builder, in one `impl` block:
 /// one block per operation costs the compiler a coherence check each, a large share of a big
 /// crate's check time.
-pub fn client_methods(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
+pub fn client_methods(api: &Api) -> TokenStream {
+    let (ops, types) = (&api.operations, &api.types);
     if ops.is_empty() {
         return TokenStream::new();
     }
-    let methods = ops.iter().map(|op| client_method(op, &Inputs::of(op, types), types));
+    let methods = ops.iter().map(|op| client_method(op, &Inputs::of(op, types), &api.common_headers, types));
     quote! {
         impl Client {
             #(#methods)*
@@ -38,8 +39,10 @@ pub fn client_methods(ops: &[Operation], types: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// The module docs and imports of `operations.rs`.
-pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
+/// The module docs and imports of `operations.rs`, and the [`common_headers`] type.
+pub fn operations_preamble(api: &Api) -> TokenStream {
+    let ops = &api.operations;
+    let common = common_headers(&api.common_headers, &api.types);
     let uses_types = ops.iter().any(|op| {
         let mut refs =
             op.params.iter().map(|p| &p.ty).chain(op.response.bodies().into_iter().filter_map(|b| match b {
@@ -84,6 +87,49 @@ pub fn operations_preamble(ops: &[Operation]) -> TokenStream {
 
         #common_use
         #types_use
+
+        #common
+    }
+}
+
+/// `CommonHeaders`, the headers every operation takes alike ([`crate::model::common_headers`]):
+/// a struct with a public field per header, which each `Client` method takes by reference
+/// and writes into its request.
+fn common_headers(common: &[Parameter], types: &[TypeDef]) -> TokenStream {
+    if common.is_empty() {
+        return TokenStream::new();
+    }
+    let fields = common.iter().map(|p| {
+        let name = p.rust_name.to_ident();
+        let (stored, _, _) = param_types(p, types);
+        let pdoc = param_doc(p, "The");
+        let ty = if p.required { stored } else { quote!(Option<#stored>) };
+        quote! {
+            #pdoc
+            pub #name: #ty,
+        }
+    });
+    let writes = header_code_of(common.iter(), &|_| false, types);
+    let list: Vec<String> = common.iter().map(|p| format!("`{}`", p.name.replace('`', "'"))).collect();
+    let doc = own(&format!(
+        "The headers every operation of the API takes ({}): the spec gives each one the same,\n\
+         so they are filled in once, here, and each [`Client`] method takes them by reference.\n\
+         A field that is an `Option` is sent only when set.",
+        list.join(", ")
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct CommonHeaders {
+            #(#fields)*
+        }
+
+        impl CommonHeaders {
+            /// Writes the headers into `request`.
+            fn write(&self, request: &mut Request) {
+                #(#writes)*
+            }
+        }
     }
 }
 
@@ -322,6 +368,22 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// A parameter's docs: the spec's description, else what it is (`lead`: "Sets the" for a
+/// setter, "The" for a field).
+fn param_doc(p: &Parameter, lead: &str) -> TokenStream {
+    match p.doc.as_deref() {
+        Some(text) if !text.trim().is_empty() => doc(Some(text)),
+        _ => {
+            let place = match p.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+            };
+            own(&format!("{lead} `{}` {place} parameter.", p.name.replace('`', "'")))
+        }
+    }
+}
+
 /// Which inputs the `Client` method writes into the request at once, so that the builder
 /// holds the request instead of a field per input: the path when every path parameter is a
 /// string, number or string enum (then written in full); likewise the required query
@@ -422,17 +484,7 @@ impl Inputs {
             inputs.fields.push(quote!(#name: Option<#stored>,));
             inputs.inits.push(quote!(#name: None,));
             let value = if into { quote!(value.into()) } else { quote!(value) };
-            let pdoc = match p.doc.as_deref() {
-                Some(text) if !text.trim().is_empty() => doc(Some(text)),
-                _ => {
-                    let place = match p.location {
-                        ParamLocation::Path => "path",
-                        ParamLocation::Query => "query",
-                        ParamLocation::Header => "header",
-                    };
-                    own(&format!("Sets the `{}` {place} parameter.", p.name.replace('`', "'")))
-                }
-            };
+            let pdoc = param_doc(p, "Sets the");
             let allow = super::allow_trait_name(&name.to_string());
             inputs.setters.push(quote! {
                 #pdoc
@@ -568,11 +620,24 @@ fn builder_struct(op: &Operation, fields: &[TokenStream], types: &[TypeDef]) -> 
 
 /// The `Client` method that starts a request builder: the request, with what it can write
 /// at once (see [`Early`]), and the other arguments kept for `send`.
-fn client_method(op: &Operation, inputs: &Inputs, types: &[TypeDef]) -> TokenStream {
+fn client_method(op: &Operation, inputs: &Inputs, common: &[Parameter], types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
     let method_name = op.method_name.to_ident();
     let Inputs { args, arg_docs, inits, early_body, .. } = inputs;
-    let written = params_code(op, types, Stage::Client);
+    let mut args = args.clone();
+    let mut arg_docs = arg_docs.clone();
+    let mut written = params_code(op, types, Stage::Client);
+    if !common.is_empty() {
+        // The first argument, named apart from the operation's own.
+        let mut name = "headers".to_owned();
+        while op.params.iter().any(|p| p.rust_name.as_str() == name) || name == "body" {
+            name.insert_str(0, "common_");
+        }
+        let local = ident(&name);
+        args.insert(0, quote!(#local: &CommonHeaders));
+        arg_docs.insert(0, (name, Some("The headers every operation sends (`CommonHeaders`).".to_owned())));
+        written.insert(0, quote!(#local.write(&mut request);));
+    }
     let method = ident(&op.http_method.as_str().to_ascii_uppercase());
     let idempotent = op.http_method.is_idempotent();
     let start = match op.path.first() {
@@ -591,7 +656,7 @@ fn client_method(op: &Operation, inputs: &Inputs, types: &[TypeDef]) -> TokenStr
     let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
     let endpoint_doc = own(&format!("`{} {}`", op.http_method.as_str().to_ascii_uppercase(), op.path_template));
     let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
-    let arguments_doc = super::docs::arguments(arg_docs);
+    let arguments_doc = super::docs::arguments(&arg_docs);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     // Every required parameter is an argument; a spec decides how many there are.
     let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
@@ -739,16 +804,25 @@ fn query_code(op: &Operation, types: &[TypeDef], ours: &dyn Fn(&Parameter) -> bo
 /// arguments when the `Client` method writes them (see [`Early`]).
 fn header_code(op: &Operation, types: &[TypeDef], ours: &dyn Fn(&Parameter) -> bool) -> Vec<TokenStream> {
     let early = Early::of(op, types);
-    op.params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Header && ours(p))
+    header_code_of(op.params.iter().filter(|p| ours(p)), &|p| early.writes(p), types)
+}
+
+/// The code writing the header parameters among `params`, from arguments for those
+/// `from_args` picks, else from fields of `self`.
+fn header_code_of<'p>(
+    params: impl Iterator<Item = &'p Parameter>,
+    from_args: &dyn Fn(&Parameter) -> bool,
+    types: &[TypeDef],
+) -> Vec<TokenStream> {
+    params
+        .filter(|p| p.location == ParamLocation::Header)
         .map(|p| {
             let json = &p.name;
             let code = |place: Place<'_>| {
                 let text = to_str(&p.ty, place, json, ',', types);
                 quote!(request.header(#json, #text);)
             };
-            if early.writes(p) {
+            if from_args(p) {
                 with_arg(p, types, &code)
             } else {
                 with_place(p, &code)

@@ -32,6 +32,42 @@ pub struct Api {
     pub auth: Option<Auth>,
     pub operations: Vec<Operation>,
     pub types: Vec<TypeDef>,
+    /// Headers every operation takes alike, taken out of each operation's parameters (see
+    /// [`common_headers`]): the `Client` methods take them together, as one argument.
+    pub common_headers: Vec<Parameter>,
+}
+
+/// Takes out of `operations` the header parameters that every one of them declares alike
+/// (name, type, required or not, description), and returns them: the API's context
+/// (credentials, locale, client identification) rather than a per-call choice, which a
+/// caller then fills in once. Only a group: two such headers or more, at least one
+/// required, of a type sent as plain text, and two operations or more.
+pub fn common_headers(operations: &mut [Operation]) -> Vec<Parameter> {
+    let same = |a: &Parameter, b: &Parameter| {
+        a.location == b.location
+            && a.name.eq_ignore_ascii_case(&b.name)
+            && a.ty == b.ty
+            && a.required == b.required
+            && a.doc == b.doc
+    };
+    let Some((first, rest)) = operations.split_first() else { return Vec::new() };
+    let common: Vec<Parameter> = first
+        .params
+        .iter()
+        .filter(|p| {
+            p.location == ParamLocation::Header
+                && matches!(p.ty, TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean)
+                && rest.iter().all(|op| op.params.iter().any(|q| same(p, q)))
+        })
+        .cloned()
+        .collect();
+    if rest.is_empty() || common.len() < 2 || !common.iter().any(|p| p.required) {
+        return Vec::new();
+    }
+    for op in operations {
+        op.remove_params(|p| common.iter().any(|c| same(c, p)));
+    }
+    common
 }
 
 impl Api {
@@ -197,6 +233,40 @@ impl TypeDef {
 }
 
 impl Operation {
+    /// Drops the parameters `remove` picks, renumbering the path's and the pagination's
+    /// references to the others.
+    fn remove_params(&mut self, remove: impl Fn(&Parameter) -> bool) {
+        let mut new_index = Vec::with_capacity(self.params.len());
+        let mut kept = 0;
+        for p in &self.params {
+            new_index.push((!remove(p)).then(|| {
+                kept += 1;
+                kept - 1
+            }));
+        }
+        let renumber = |i: &mut usize| {
+            if let Some(Some(n)) = new_index.get(*i) {
+                *i = *n;
+            }
+        };
+        for part in &mut self.path {
+            if let PathPart::Param(i) = part {
+                renumber(i);
+            }
+        }
+        if let Some(pg) = &mut self.pagination {
+            renumber(&mut pg.cursor_param);
+            if let Some(limit) = &mut pg.limit_param {
+                renumber(limit);
+            }
+        }
+        let mut index = 0;
+        self.params.retain(|_| {
+            index += 1;
+            new_index[index - 1].is_some()
+        });
+    }
+
     /// Every type reference of the operation: parameters, body, responses, stream, pages.
     fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
         let mut refs: Vec<&mut TypeRef> = self.params.iter_mut().map(|p| &mut p.ty).collect();
@@ -475,5 +545,58 @@ impl CursorField {
             (false, true) => CursorField::OptionalNullable,
             _ => CursorField::Optional,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(params: &[Parameter]) -> Vec<&str> {
+        params.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    #[test]
+    fn headers_every_operation_takes_alike_are_taken_out_together() {
+        let (api, _) = crate::model_of(include_str!("../../tests/fixtures/common_headers.yaml")).unwrap();
+        assert_eq!(names(&api.common_headers), ["X-Client-Id", "X-Api-Version", "Accept-Language"]);
+        let op = |name: &str| api.operations.iter().find(|op| op.method_name.as_str() == name).unwrap();
+        let list = op("list_entries");
+        assert_eq!(names(&list.params), ["X-Note", "accountId", "since"], "X-Note is not on every operation");
+        let path_params: Vec<&str> = list
+            .path
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Param(i) => Some(list.params[*i].name.as_str()),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        assert_eq!(path_params, ["accountId"], "the path's references are renumbered");
+        assert_eq!(names(&op("add_entry").params), ["accountId", "Idempotency-Key"]);
+        assert!(op("get_status").params.iter().all(|p| p.name == "X-Note"));
+    }
+
+    #[test]
+    fn no_group_without_a_required_header_or_a_second_operation() {
+        let spec = |required: bool, second: bool| {
+            let header =
+                |name: &str| format!("{{name: {name}, in: header, required: {required}, schema: {{type: string}}}}");
+            let op = |id: &str| {
+                format!(
+                    "    {id}: {{operationId: {id}, parameters: [{}, {}], responses: {{'200': {{description: ok}}}}}}\n",
+                    header("A"),
+                    header("B")
+                )
+            };
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /x:\n{}{}",
+                op("get"),
+                if second { op("post") } else { String::new() }
+            )
+        };
+        let common = |required, second| crate::model_of(&spec(required, second)).unwrap().0.common_headers.len();
+        assert_eq!(common(true, true), 2);
+        assert_eq!(common(false, true), 0, "optional headers stay setters");
+        assert_eq!(common(true, false), 0, "one operation's headers are its own");
     }
 }

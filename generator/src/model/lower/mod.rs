@@ -76,6 +76,7 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
     let mut operations = cx.operations()?;
     let (default_base_url, auth) = (cx.base_url(), cx.auth());
     let types = cx.types.finish(&mut operations);
+    let common_headers = super::common_headers(&mut operations);
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -84,6 +85,7 @@ pub fn lower(spec: &oa::OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> 
         auth,
         operations,
         types,
+        common_headers,
     };
     super::recursion::box_cycles(&mut api.types);
     Ok(api)

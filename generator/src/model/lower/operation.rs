@@ -28,6 +28,7 @@ impl Lower<'_> {
         let mut builder_scope = Scope::with_reserved(&[
             "Client",
             "ClientBuilder",
+            "CommonHeaders",
             "Error",
             "ApiResponse",
             "Request",
