@@ -18,7 +18,8 @@ fn headers() -> CommonHeaders {
 
 #[tokio::test]
 async fn every_operation_sends_the_common_headers_and_its_own() {
-    let server = serve(vec![(200, "application/json", r#"[{"amount": 5}]"#), (201, "application/json", r#"{"amount": 9}"#)]);
+    let server =
+        serve(vec![(200, "application/json", r#"[{"amount": 5}]"#), (201, "application/json", r#"{"amount": 9}"#)]);
     let client = client(&server);
     let entries = client.list_entries(&headers(), 41).since("2026-01-01").x_note("hi").send().await.unwrap();
     assert_eq!(entries[0].amount, 5);
