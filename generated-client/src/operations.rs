@@ -62,7 +62,8 @@ impl MonitorsRunsList {
         self.client.execute(request).await?.json()
     }
 
-    /// Every item of every page, as a stream of [`MonitorRun`](crate::types::MonitorRun).
+    /// Every item of every page, as a stream of results, each
+    /// [`MonitorRun`](crate::types::MonitorRun) or an error.
     /// Pages are fetched one at a time as the stream is read, following the cursor until
     /// the server says there are no more.
     /// The page size is the `limit` set on this request.

@@ -174,6 +174,25 @@ fn path_templates_and_parameters_that_disagree_are_reconciled() {
 }
 
 #[test]
+fn parameters_never_take_the_names_of_the_builders_own_parts() {
+    // `request` is the `Client` method's local and the builder's field; `client` and `body`
+    // are fields too. An undeclared path parameter is named apart from them as well.
+    let text = json_spec(json!({
+        "/a/{request}/{client}": {"get": {
+            "operationId": "a",
+            "parameters": [{"name": "body", "in": "query", "required": true, "schema": {"type": "string"}}],
+            "responses": ok()
+        }}
+    }));
+    let out = generate(&text, &options()).unwrap();
+    let ops = &out.files.iter().find(|f| f.path.ends_with("operations.rs")).unwrap().contents;
+    for name in ["request", "client", "body"] {
+        assert!(!ops.contains(&format!("    {name}: impl AsRef<str>")), "{name} is an argument in {ops}");
+    }
+    assert!(ops.contains("request.path_param(\"request\", request2.as_ref());"), "{ops}");
+}
+
+#[test]
 fn other_media_types_and_per_status_bodies_are_handled_with_warnings() {
     let object = |p: &str| json!({"type": "object", "properties": {p: {"type": "string"}}});
     let text = json_spec(json!({

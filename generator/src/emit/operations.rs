@@ -405,12 +405,8 @@ impl Early {
             TypeRef::Named(n) => is_enum(types, *n),
             _ => false,
         };
-        let cursor = op.pagination.as_ref().map(|pg| &op.params[pg.cursor_param]);
         let all = |location: ParamLocation| {
-            op.params
-                .iter()
-                .filter(|p| p.location == location && p.required && !is_repeated(p))
-                .all(|p| plain(p) && cursor.is_none_or(|c| !std::ptr::eq(c, p)))
+            op.params.iter().filter(|p| p.location == location && p.required && !is_repeated(p)).all(plain)
         };
         let flag = op.event_stream.as_ref().is_some_and(|es| es.flag.is_some());
         Early {
@@ -891,7 +887,7 @@ fn paged(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream {
         None => String::new(),
     };
     let stream_doc = own(&format!(
-        "Every item of every page, as a stream of {}.\n\
+        "Every item of every page, as a stream of results, each {} or an error.\n\
          Pages are fetched one at a time as the stream is read, following the cursor until\n\
          the server says there are no more.{limit_note}\n\
          The stream ends after the first error, which it yields (see\n\

@@ -67,7 +67,9 @@ pub fn common_headers(operations: &mut [Operation]) -> Vec<Parameter> {
     for op in operations {
         op.remove_params(|p| common.iter().any(|c| same(c, p)));
     }
-    common
+    // Named apart from the first operation's other parameters, which they no longer meet.
+    let mut scope = crate::names::Scope::default();
+    common.into_iter().map(|p| Parameter { rust_name: scope.claim(&crate::names::value_name(&p.name)), ..p }).collect()
 }
 
 impl Api {
@@ -244,10 +246,9 @@ impl Operation {
                 kept - 1
             }));
         }
-        let renumber = |i: &mut usize| {
-            if let Some(Some(n)) = new_index.get(*i) {
-                *i = *n;
-            }
+        let renumber = |i: &mut usize| match new_index.get(*i) {
+            Some(Some(n)) => *i = *n,
+            _ => debug_assert!(false, "parameter {i} is removed but still referred to"),
         };
         for part in &mut self.path {
             if let PathPart::Param(i) = part {

@@ -35,8 +35,6 @@ impl Lower<'_> {
             "HeaderMap",
             "HeaderName",
             "Method",
-            "BoxStream",
-            "StreamExt",
         ]);
         let mut ops = Vec::new();
         for (path, item) in self.spec.paths.paths.iter() {
@@ -304,7 +302,8 @@ impl Lower<'_> {
                 Some(i) => i,
                 None => {
                     self.diags.warn(ptr, format!("the path has `{{{name}}}` but declares no such path parameter; it is taken as a required string"));
-                    let taken: Vec<&str> = params.iter().map(|p| p.rust_name.as_str()).collect();
+                    let mut taken: Vec<&str> = params.iter().map(|p| p.rust_name.as_str()).collect();
+                    taken.extend(crate::names::BUILDER_METHOD_NAMES);
                     let mut scope = Scope::with_reserved(&taken);
                     params.push(Parameter {
                         rust_name: scope.claim(&value_name(name)),
@@ -518,10 +517,10 @@ impl Lower<'_> {
     /// Recognises Exa-style cursor pagination: a `cursor` query parameter and a response
     /// with `data` (a list), `hasMore` and `nextCursor`.
     fn pagination(&self, op: &Operation) -> Option<Pagination> {
-        let cursor_param = op
-            .params
-            .iter()
-            .position(|p| p.location == ParamLocation::Query && p.name == "cursor" && p.ty == TypeRef::String)?;
+        let cursor_param = op.params.iter().position(|p| {
+            // A required cursor would be an argument: the stream could not set another.
+            p.location == ParamLocation::Query && p.name == "cursor" && p.ty == TypeRef::String && !p.required
+        })?;
         let limit_param = op.params.iter().position(|p| {
             p.location == ParamLocation::Query
                 && p.name == "limit"
