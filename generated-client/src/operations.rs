@@ -40,7 +40,7 @@ impl MonitorsRunsList {
         self
     }
 
-    /// Sends this header too, beside the ones the spec describes (a header of the same
+    /// Sends this header too, after the ones the spec describes (a header of the same
     /// name is then sent twice). A name or value that cannot be sent makes `send` fail
     /// with [`Error::InvalidParameter`] before anything is sent.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {

@@ -683,6 +683,9 @@ pub struct Request {
     /// The first parameter that could not be set, and why: [`Client::send`] returns it as
     /// [`Error::InvalidParameter`] before anything is sent.
     invalid: Option<(&'static str, String)>,
+    /// Headers the caller added that the spec does not describe: [`Request::check`] appends
+    /// them after the spec's, whenever either was set.
+    extra: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Request {
@@ -700,6 +703,7 @@ impl Request {
             accept: None,
             timeout: None,
             invalid: None,
+            extra: Vec::new(),
         }
     }
 
@@ -710,15 +714,19 @@ impl Request {
         self.invalid.get_or_insert((name, reason));
     }
 
-    /// The request, or the error of the first parameter that could not be set.
+    /// The request as it is sent, with the caller's extra headers after the spec's; or the
+    /// error of the first parameter that could not be set.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for that parameter.
-    pub fn check(self) -> Result<Self, Error> {
-        match self.invalid {
-            Some((name, reason)) => Err(Error::InvalidParameter { name, reason }),
-            None => Ok(self),
+    pub fn check(mut self) -> Result<Self, Error> {
+        if let Some((name, reason)) = self.invalid {
+            return Err(Error::InvalidParameter { name, reason });
         }
+        for (name, value) in std::mem::take(&mut self.extra) {
+            self.headers.append(name, value);
+        }
+        Ok(self)
     }
 
     /// Appends a path parameter, encoded so that it stays one segment: everything but
@@ -753,14 +761,12 @@ impl Request {
         }
     }
 
-    /// Adds a header the spec does not describe, which a caller set on a request builder,
-    /// after any header of that name added before (both are sent). One that cannot be sent
-    /// is refused as the parameter `header` (see [`Request::check`]).
+    /// Adds a header the spec does not describe, which a caller set on a request builder:
+    /// it is sent after the spec's headers, and after any other of that name (all are sent).
+    /// One that cannot be sent is refused as the parameter `header` (see [`Request::check`]).
     pub fn extra_header(&mut self, name: &str, value: &str) {
         match checked_header(name, value) {
-            Ok((header, value)) => {
-                self.headers.append(header, value);
-            }
+            Ok(header) => self.extra.push(header),
             Err(reason) => self.refuse("header", reason),
         }
     }

@@ -680,6 +680,9 @@ pub struct Request {
     /// The first parameter that could not be set, and why: [`Client::send`] returns it as
     /// [`Error::InvalidParameter`] before anything is sent.
     invalid: Option<(&'static str, String)>,
+    /// Headers the caller added that the spec does not describe: [`Request::check`] appends
+    /// them after the spec's, whenever either was set.
+    extra: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Request {
@@ -697,6 +700,7 @@ impl Request {
             accept: None,
             timeout: None,
             invalid: None,
+            extra: Vec::new(),
         }
     }
 
@@ -707,15 +711,19 @@ impl Request {
         self.invalid.get_or_insert((name, reason));
     }
 
-    /// The request, or the error of the first parameter that could not be set.
+    /// The request as it is sent, with the caller's extra headers after the spec's; or the
+    /// error of the first parameter that could not be set.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for that parameter.
-    pub fn check(self) -> Result<Self, Error> {
-        match self.invalid {
-            Some((name, reason)) => Err(Error::InvalidParameter { name, reason }),
-            None => Ok(self),
+    pub fn check(mut self) -> Result<Self, Error> {
+        if let Some((name, reason)) = self.invalid {
+            return Err(Error::InvalidParameter { name, reason });
         }
+        for (name, value) in std::mem::take(&mut self.extra) {
+            self.headers.append(name, value);
+        }
+        Ok(self)
     }
 
     /// Appends a path parameter, encoded so that it stays one segment: everything but
@@ -750,14 +758,12 @@ impl Request {
         }
     }
 
-    /// Adds a header the spec does not describe, which a caller set on a request builder,
-    /// after any header of that name added before (both are sent). One that cannot be sent
-    /// is refused as the parameter `header` (see [`Request::check`]).
+    /// Adds a header the spec does not describe, which a caller set on a request builder:
+    /// it is sent after the spec's headers, and after any other of that name (all are sent).
+    /// One that cannot be sent is refused as the parameter `header` (see [`Request::check`]).
     pub fn extra_header(&mut self, name: &str, value: &str) {
         match checked_header(name, value) {
-            Ok((header, value)) => {
-                self.headers.append(header, value);
-            }
+            Ok(header) => self.extra.push(header),
             Err(reason) => self.refuse("header", reason),
         }
     }
@@ -1080,10 +1086,12 @@ mod tests {
     #[test]
     fn spec_and_extra_headers_of_one_name_are_both_sent() {
         let mut request = Request::new(Method::GET, "/x", true);
-        request.header("X-Trace", "spec");
         request.extra_header("x-trace", "extra");
-        let values: Vec<_> = request.headers.get_all("x-trace").iter().map(|v| v.to_str().unwrap()).collect();
-        assert_eq!(values, ["spec", "extra"]);
+        // A spec header written after the extra one (an optional parameter, in `send`).
+        request.header("X-Trace", "spec");
+        let sent = request.clone().check().unwrap();
+        let values: Vec<_> = sent.headers.get_all("x-trace").iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(values, ["spec", "extra"], "the spec's first, then the caller's");
         request.extra_header("bad name", "x");
         request.header("X-Other", "line\nbreak");
         match request.check() {
