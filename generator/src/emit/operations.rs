@@ -109,7 +109,7 @@ fn common_headers(common: &[Parameter], types: &[TypeDef]) -> TokenStream {
             pub #name: #ty,
         }
     });
-    let writes = header_code_of(common.iter(), &|_| false, types);
+    let writes = header_code(common.iter(), false, types);
     let list: Vec<String> = common.iter().map(|p| format!("`{}`", p.name.replace('`', "'"))).collect();
     let doc = own(&format!(
         "The headers every operation of the API takes ({}): the spec gives each one the same,\n\
@@ -698,22 +698,23 @@ enum Stage {
 }
 
 /// The code of stage `stage` that writes parameters: path, query, headers, in that order.
+/// The `Client` method reads them from its arguments, `send` from the builder's fields.
 fn params_code(op: &Operation, types: &[TypeDef], stage: Stage) -> Vec<TokenStream> {
     let early = Early::of(op, types);
+    let from_args = stage == Stage::Client;
     let mut code = Vec::new();
-    if early.path == (stage == Stage::Client) {
-        code.extend(path_code(op, types));
+    if early.path == from_args {
+        code.extend(path_code(op, from_args, types));
     }
-    let ours = |p: &Parameter| early.writes(p) == (stage == Stage::Client);
-    code.extend(query_code(op, types, &ours));
-    code.extend(header_code(op, types, &ours));
+    let ours = |p: &&Parameter| early.writes(p) == from_args;
+    code.extend(query_code(op.params.iter().filter(ours), from_args, types));
+    code.extend(header_code(op.params.iter().filter(ours), from_args, types));
     code
 }
 
 /// The path after its first literal piece: literals appended, parameters encoded, from the
-/// `Client` method's arguments when it writes the path (see [`Early`]), else from fields.
-fn path_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
-    let early = Early::of(op, types).path;
+/// `Client` method's arguments when `from_args` (see [`Early`]), else from fields.
+fn path_code(op: &Operation, from_args: bool, types: &[TypeDef]) -> Vec<TokenStream> {
     let rest = match op.path.split_first() {
         Some((PathPart::Literal(_), rest)) => rest,
         _ => op.path.as_slice(),
@@ -727,19 +728,24 @@ fn path_code(op: &Operation, types: &[TypeDef]) -> Vec<TokenStream> {
             PathPart::Param(i) => {
                 let p = &op.params[*i];
                 let json = &p.name;
-                let text = if early {
-                    with_arg(p, types, &|place| to_str(&p.ty, place, json, ',', types))
-                } else {
-                    to_str(&p.ty, Place::Field(&p.rust_name), json, ',', types)
-                };
+                let text = with_value(p, from_args, types, &|place| to_str(&p.ty, place, json, ',', types));
                 quote!(request.path_param(#json, #text);)
             }
         })
         .collect()
 }
 
-/// `code` for a parameter's value read from the `Client` method's argument.
-fn with_arg(p: &Parameter, types: &[TypeDef], code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenStream {
+/// `code` for a parameter's value, read from the `Client` method's argument when
+/// `from_args`, else as [`with_place`] reads it.
+fn with_value(
+    p: &Parameter,
+    from_args: bool,
+    types: &[TypeDef],
+    code: &dyn Fn(Place<'_>) -> TokenStream,
+) -> TokenStream {
+    if !from_args {
+        return with_place(p, code);
+    }
     let ty = rust_type(&p.ty, types, Scope::Sibling);
     code(Place::Arg(&p.rust_name, (p.ty != TypeRef::String).then_some(&ty)))
 }
@@ -759,12 +765,10 @@ fn with_place(p: &Parameter, code: &dyn Fn(Place<'_>) -> TokenStream) -> TokenSt
     }
 }
 
-/// The query parameters `ours` selects: required single values first, then optional and
-/// repeated ones; from arguments when the `Client` method writes them (see [`Early`]).
-fn query_code(op: &Operation, types: &[TypeDef], ours: &dyn Fn(&Parameter) -> bool) -> Vec<TokenStream> {
-    let early = Early::of(op, types);
-    let query_params: Vec<&Parameter> =
-        op.params.iter().filter(|p| p.location == ParamLocation::Query && ours(p)).collect();
+/// The code writing the query parameters among `params`: required single values first, then
+/// optional and repeated ones; from arguments when `from_args`, else from fields of `self`.
+fn query_code<'p>(params: impl Iterator<Item = &'p Parameter>, from_args: bool, types: &[TypeDef]) -> Vec<TokenStream> {
+    let query_params: Vec<&Parameter> = params.filter(|p| p.location == ParamLocation::Query).collect();
     let (first, then): (Vec<&Parameter>, Vec<&Parameter>) =
         query_params.into_iter().partition(|p| p.required && !is_repeated(p));
     first
@@ -787,27 +791,16 @@ fn query_code(op: &Operation, types: &[TypeDef], ours: &dyn Fn(&Parameter) -> bo
                     quote!(request.query(#json, #text);)
                 }
             };
-            if early.writes(p) {
-                with_arg(p, types, &code)
-            } else {
-                with_place(p, &code)
-            }
+            with_value(p, from_args, types, &code)
         })
         .collect()
 }
 
-/// The header parameters `ours` selects (the caller's extra headers come after them); from
-/// arguments when the `Client` method writes them (see [`Early`]).
-fn header_code(op: &Operation, types: &[TypeDef], ours: &dyn Fn(&Parameter) -> bool) -> Vec<TokenStream> {
-    let early = Early::of(op, types);
-    header_code_of(op.params.iter().filter(|p| ours(p)), &|p| early.writes(p), types)
-}
-
-/// The code writing the header parameters among `params`, from arguments for those
-/// `from_args` picks, else from fields of `self`.
-fn header_code_of<'p>(
+/// The code writing the header parameters among `params` (the caller's extra headers are
+/// sent after them), from arguments when `from_args`, else from fields of `self`.
+fn header_code<'p>(
     params: impl Iterator<Item = &'p Parameter>,
-    from_args: &dyn Fn(&Parameter) -> bool,
+    from_args: bool,
     types: &[TypeDef],
 ) -> Vec<TokenStream> {
     params
@@ -818,11 +811,7 @@ fn header_code_of<'p>(
                 let text = to_str(&p.ty, place, json, ',', types);
                 quote!(request.header(#json, #text);)
             };
-            if from_args(p) {
-                with_arg(p, types, &code)
-            } else {
-                with_place(p, &code)
-            }
+            with_value(p, from_args, types, &code)
         })
         .collect()
 }

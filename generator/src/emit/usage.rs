@@ -119,16 +119,10 @@ fn received_only(api: &Api) -> Vec<bool> {
         for p in &op.params {
             reach(&p.ty, api, &mut sent);
         }
-        match &op.response {
-            ResponseBody::Json(ty) => reach(ty, api, &mut received),
-            ResponseBody::PerStatus { variants, .. } => {
-                for v in variants {
-                    if let ResponseBody::Json(ty) = &v.body {
-                        reach(ty, api, &mut received);
-                    }
-                }
+        for body in op.response.bodies() {
+            if let ResponseBody::Json(ty) = body {
+                reach(ty, api, &mut received);
             }
-            _ => {}
         }
         if let Some(data) = op.event_stream.as_ref().and_then(|s| s.data.as_ref()) {
             reach(data, api, &mut received);
