@@ -65,7 +65,7 @@ pub fn common_headers(operations: &mut [Operation]) -> Vec<Parameter> {
         return Vec::new();
     }
     for op in operations {
-        op.remove_params(|p| common.iter().any(|c| same(c, p)));
+        op.remove_params(|_, p| common.iter().any(|c| same(c, p)));
     }
     // Named apart from the first operation's other parameters, which they no longer meet.
     let mut scope = crate::names::Scope::default();
@@ -235,13 +235,13 @@ impl TypeDef {
 }
 
 impl Operation {
-    /// Drops the parameters `remove` picks, renumbering the path's and the pagination's
-    /// references to the others.
-    fn remove_params(&mut self, remove: impl Fn(&Parameter) -> bool) {
+    /// Drops the parameters `remove` picks (by index and parameter), renumbering the path's
+    /// and the pagination's references to the others.
+    fn remove_params(&mut self, remove: impl Fn(usize, &Parameter) -> bool) {
         let mut new_index = Vec::with_capacity(self.params.len());
         let mut kept = 0;
-        for p in &self.params {
-            new_index.push((!remove(p)).then(|| {
+        for (i, p) in self.params.iter().enumerate() {
+            new_index.push((!remove(i, p)).then(|| {
                 kept += 1;
                 kept - 1
             }));

@@ -1,6 +1,6 @@
 //! Paths to operations: parameters, bodies, responses and pagination.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use openapiv3 as oa;
@@ -108,7 +108,7 @@ impl Lower<'_> {
         let builder_name = builder_scope.claim(&type_name(method_name.as_str()));
 
         let mut params = self.parameters(item, op, ptr, builder_name.as_str())?;
-        let path_parts = self.path_parts(path, &mut params, ptr);
+        let (path_parts, unused) = self.path_parts(path, &mut params, ptr);
         let body = match &op.request_body {
             Some(body) => self.request_body(body, &pointer_push(ptr, "requestBody"), builder_name.as_str())?,
             None => None,
@@ -132,6 +132,8 @@ impl Lower<'_> {
             event_stream,
             pagination: None,
         };
+        // Declared path parameters the template lacks cannot be sent anywhere.
+        operation.remove_params(|i, _| unused.contains(&i));
         operation.pagination = self.pagination(&operation);
         Ok(operation)
     }
@@ -287,8 +289,10 @@ impl Lower<'_> {
         }
     }
 
-    /// Splits the path template and reconciles it with the declared path parameters.
-    fn path_parts(&mut self, path: &str, params: &mut Vec<Parameter>, ptr: &str) -> Vec<PathPart> {
+    /// Splits the path template and reconciles it with the declared path parameters: one the
+    /// template has but the spec does not declare is added, as a string; the indices of those
+    /// declared but not in the template, which the operation then drops, are returned.
+    fn path_parts(&mut self, path: &str, params: &mut Vec<Parameter>, ptr: &str) -> (Vec<PathPart>, BTreeSet<usize>) {
         let mut parts = Vec::new();
         let mut used = BTreeSet::new();
         let mut rest = path;
@@ -324,27 +328,14 @@ impl Lower<'_> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_owned()));
         }
-        // Declared path parameters the template lacks cannot be sent anywhere: drop them,
-        // and renumber the template's references.
-        let mut keep = Vec::new();
+        let mut unused = BTreeSet::new();
         for (i, p) in params.iter().enumerate() {
             if p.location == ParamLocation::Path && !used.contains(&i) {
                 self.diags.warn(ptr, format!("path parameter `{}` is declared but the path `{path}` has no `{{{}}}`; it is left out of the client", p.name, p.name));
-            } else {
-                keep.push(i);
+                unused.insert(i);
             }
         }
-        if keep.len() != params.len() {
-            let remap: HashMap<usize, usize> = keep.iter().enumerate().map(|(new, old)| (*old, new)).collect();
-            let old = std::mem::take(params);
-            *params = old.into_iter().enumerate().filter(|(i, _)| remap.contains_key(i)).map(|(_, p)| p).collect();
-            for part in &mut parts {
-                if let PathPart::Param(i) = part {
-                    *i = remap[i];
-                }
-            }
-        }
-        parts
+        (parts, unused)
     }
 
     fn request_body(
