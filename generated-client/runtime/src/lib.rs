@@ -15,6 +15,7 @@
 //! - `sse`: the `sse` module, server-sent event streams, and the crates it reads them with.
 //!   Generated crates turn it on when they have an operation that streams.
 
+pub mod call;
 pub mod client;
 pub mod decode;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod paging;
 #[cfg(feature = "sse")]
 pub mod sse;
 
+pub use call::Call;
 pub use client::{ApiInfo, ApiResponse, AuthScheme, Client, ClientBuilder, Redirects, RetryPolicy};
 pub use error::{ApiError, DecodeError, Error, EventError, RedirectError};
 

@@ -60,15 +60,35 @@ pub fn operations_preamble(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    // Every operation uses these; with none, nothing is imported.
+    // What the operations use: builders of their own, or the runtime's `Call` (with a
+    // decoder other than JSON); with no operation, nothing is imported.
+    let calls: Vec<Option<TokenStream>> =
+        ops.iter().map(|op| call_type(op, &Inputs::of(op, &api.types), &api.types)).collect();
+    let builders = calls.iter().any(Option::is_none);
+    let call_use = match (calls.iter().any(Option::is_some), ops.iter().zip(&calls).any(|(op, c)| {
+        c.is_some() && !matches!(op.response, ResponseBody::Json(_))
+    })) {
+        (false, _) => TokenStream::new(),
+        (true, false) => quote!(use crate::runtime::call::Call;),
+        (true, true) => quote!(use crate::runtime::call::{self, Call};),
+    };
     let common_use = if ops.is_empty() {
         TokenStream::new()
+    } else if builders {
+        quote! {
+            use reqwest::Method;
+
+            #call_use
+            use crate::runtime::client::{ApiResponse, Request};
+            use crate::{Client, Error};
+        }
     } else {
         quote! {
             use reqwest::Method;
 
-            use crate::runtime::client::{ApiResponse, Request};
-            use crate::{Client, Error};
+            #call_use
+            use crate::runtime::client::Request;
+            use crate::Client;
         }
     };
     // `Client` is in scope for the link only when there is an operation to import it for.
@@ -78,8 +98,10 @@ pub fn operations_preamble(api: &Api) -> TokenStream {
         }
     } else {
         quote! {
-            //! Request builders, one per operation. Start one with the matching [`Client`] method,
-            //! set optional parameters, then `send()` it.
+            //! The operations' requests. Each [`Client`] method starts one: set any optional
+            //! parameters on it, then `send()` it. An operation with optional parameters, paging,
+            //! a stream or several kinds of success has a builder type of its own, here; the
+            //! others return the runtime's [`Call`](crate::runtime::Call).
         }
     };
     quote! {
@@ -330,6 +352,9 @@ fn response_handling(op: &Operation, types: &[TypeDef]) -> (TokenStream, TokenSt
 pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
     let inputs = Inputs::of(op, types);
+    if call_type(op, &inputs, types).is_some() {
+        return TokenStream::new();
+    }
     let (output, decode, response_enum) = response_handling(op, types);
     let request = request(op, types, &inputs.body_setup);
     let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, types, &inputs.body_setup));
@@ -366,6 +391,31 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
 
         #paged_impl
     }
+}
+
+/// The runtime's `Call` type that the `Client` method of `op` returns when its request is
+/// whole once the method has written it: no optional parameter or body, nothing kept for
+/// `send`, no stream or paging, and one kind of success body. Such an operation has no
+/// builder of its own: `Call` (`header`, `send`) is compiled once, in the runtime.
+fn call_type(op: &Operation, inputs: &Inputs, types: &[TypeDef]) -> Option<TokenStream> {
+    let whole = inputs.fields.is_empty()
+        && inputs.setters.is_empty()
+        && inputs.body_setup.is_empty()
+        && op.event_stream.is_none()
+        && op.pagination.is_none();
+    if !whole {
+        return None;
+    }
+    Some(match &op.response {
+        ResponseBody::Json(ty) => {
+            let ty = rust_type(ty, types, Scope::Sibling);
+            quote!(Call<#ty>)
+        }
+        ResponseBody::Empty => quote!(Call<(), call::Empty>),
+        ResponseBody::Text => quote!(Call<String, call::Text>),
+        ResponseBody::Binary => quote!(Call<Vec<u8>, call::Bytes>),
+        ResponseBody::PerStatus { .. } => return None,
+    })
 }
 
 /// A parameter's docs: the spec's description, else what it is (`lead`: "Sets the" for a
@@ -618,6 +668,7 @@ fn builder_struct(op: &Operation, fields: &[TokenStream], types: &[TypeDef]) -> 
 /// at once (see [`Early`]), and the other arguments kept for `send`.
 fn client_method(op: &Operation, inputs: &Inputs, common: &[Parameter], types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
+    let call = call_type(op, inputs, types);
     let method_name = op.method_name.to_ident();
     let Inputs { args, arg_docs, inits, early_body, .. } = inputs;
     let mut args = args.clone();
@@ -652,24 +703,45 @@ fn client_method(op: &Operation, inputs: &Inputs, common: &[Parameter], types: &
     let method_doc = doc_sections(&[op.summary.clone(), op.description.clone()]);
     let endpoint_doc = own(&format!("`{} {}`", op.http_method.as_str().to_ascii_uppercase(), op.path_template));
     let method_sep = if method_doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
+    // A `Call` has no docs of its own for this operation: what `send` gives is said here.
+    let returns_doc = match &call {
+        Some(_) => {
+            let doc = own(&format!(
+                "[`send`](Call::send) gives {}, with the response's status and headers.",
+                response_words(op, types)
+            ));
+            quote!(#[doc = ""] #doc)
+        }
+        None => TokenStream::new(),
+    };
     let arguments_doc = super::docs::arguments(&arg_docs);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     // Every required parameter is an argument; a spec decides how many there are.
     let many_args = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
+    let (output, make) = match call {
+        Some(call) => (call, quote!(Call::new(self, request))),
+        None => (
+            quote!(#builder),
+            quote! {
+                #builder {
+                    client: self.clone(),
+                    request,
+                    #(#inits)*
+                }
+            },
+        ),
+    };
     quote! {
         #method_doc
         #method_sep
         #endpoint_doc
+        #returns_doc
         #arguments_doc
         #deprecated
         #many_args
-        pub fn #method_name(&self, #(#args),*) -> #builder {
+        pub fn #method_name(&self, #(#args),*) -> #output {
             #request
-            #builder {
-                client: self.clone(),
-                request,
-                #(#inits)*
-            }
+            #make
         }
     }
 }

@@ -26,6 +26,7 @@ impl Lower<'_> {
         let mut method_scope = Scope::with_reserved(&crate::names::CLIENT_METHOD_NAMES);
         // Names `operations.rs` imports or defines besides the builders.
         let mut builder_scope = Scope::with_reserved(&[
+            "Call",
             "Client",
             "ClientBuilder",
             "CommonHeaders",
