@@ -82,6 +82,11 @@ struct Measured {
     crates: Vec<Result<Crate, String>>,
     check: Vec<Times>,
     build: Vec<Times>,
+    /// Per generator whose crate compiles, the floor under its times ([`crates::floor_of`]),
+    /// and its times.
+    floors: Vec<Option<Crate>>,
+    floor_check: Vec<Times>,
+    floor_build: Vec<Times>,
 }
 
 fn median(times: &Times) -> Result<Duration, String> {
@@ -146,6 +151,7 @@ fn measure(s: &Settings) -> Result<(Vec<Measured>, Option<Runtime>, usize), Stri
         }
         let mut check = Vec::new();
         let mut build = Vec::new();
+        let (mut floors, mut floor_check, mut floor_build) = (Vec::new(), Vec::new(), Vec::new());
         for (g, c) in GENERATORS.iter().zip(&crates) {
             // Dependencies (untimed), and whether the crate compiles at all; smoke checks once.
             let status = |mode, limit| match c {
@@ -159,6 +165,18 @@ fn measure(s: &Settings) -> Result<(Vec<Measured>, Option<Runtime>, usize), Stri
                 (Ok(_), false) => status(Mode::Build, LIMIT * 3),
                 (Err(e), false) => Err(e.clone()),
             };
+            // The floor, once the crate has compiled (and so has a lock file to copy).
+            let floor = match (c, &checked) {
+                (Ok(c), Ok(_)) => crates::floor_of(c).ok(),
+                _ => None,
+            };
+            let floor_status = |mode| match &floor {
+                Some(f) => crates::cargo(f, mode, &target, LIMIT).map(|_| Vec::new()),
+                None => Err("no floor".to_owned()),
+            };
+            floor_check.push(floor_status(Mode::Check));
+            floor_build.push(if s.smoke { Err("not measured (smoke)".into()) } else { floor_status(Mode::Build) });
+            floors.push(floor);
             check.push(checked);
             build.push(built);
         }
@@ -168,7 +186,7 @@ fn measure(s: &Settings) -> Result<(Vec<Measured>, Option<Runtime>, usize), Stri
                 runtime = Some(Runtime { krate, check: Ok(Vec::new()), build: Ok(Vec::new()) });
             }
         }
-        all.push(Measured { name, operations, crates, check, build });
+        all.push(Measured { name, operations, crates, check, build, floors, floor_check, floor_build });
     }
     let started = std::time::Instant::now();
     let mut done = 0;
@@ -186,6 +204,10 @@ fn measure(s: &Settings) -> Result<(Vec<Measured>, Option<Runtime>, usize), Stri
                 if let Ok(c) = &m.crates[i] {
                     time(c, Mode::Check, &target, &mut m.check[i]);
                     time(c, Mode::Build, &target, &mut m.build[i]);
+                }
+                if let Some(f) = &m.floors[i] {
+                    time(f, Mode::Check, &target, &mut m.floor_check[i]);
+                    time(f, Mode::Build, &target, &mut m.floor_build[i]);
                 }
             }
         }
@@ -242,6 +264,7 @@ pub fn section(s: &Settings, out: &mut String) -> Result<(), String> {
     }
     out.push_str("| spec (operations) | generator | lines | code lines | bytes | check | debug build | lines ratio | code lines ratio | check ratio | build ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     let mut summary = String::new();
+    let mut floors = String::new();
     for m in &all {
         let checks: Vec<_> = m.check.iter().map(median).collect();
         let builds: Vec<_> = m.build.iter().map(median).collect();
@@ -287,6 +310,7 @@ pub fn section(s: &Settings, out: &mut String) -> Result<(), String> {
             against(&m.check, &checks[0]),
             against(&m.build, &builds[0])
         ));
+        floors.push_str(&floor_row(m, &checks, &builds));
     }
     out.push_str("\n### Against the targets\n\n");
     out.push_str(
@@ -296,5 +320,57 @@ pub fn section(s: &Settings, out: &mut String) -> Result<(), String> {
     );
     out.push_str("| spec | check (target ≤ 0.6) | debug build (target ≤ 0.6) | lines vs progenitor (target ≤ 0.7) |\n|---|---:|---:|---:|\n");
     out.push_str(&summary);
+    out.push_str("\n### Above the floor\n\n");
+    out.push_str(
+        "The floor under a crate's times is an empty `lib.rs` with the same manifest and lock file \
+         (`crates::floor_of`): cargo's work over the dependency graph and starting the compiler, which any \
+         crate with those dependencies pays and no generated code can remove. Above the floor is the \
+         crate's time minus its floor: what its generated code costs. Ratios compare that with the same \
+         peer as above.\n\n",
+    );
+    out.push_str(
+        "| spec | generator | check floor | build floor | check above floor | build above floor | check ratio above floor | build ratio above floor |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    out.push_str(&floors);
     Ok(())
+}
+
+/// A time minus its floor, when both were measured.
+fn above(time: &Result<Duration, String>, floor: &Times) -> Result<Duration, String> {
+    Ok(time.clone()?.saturating_sub(median(floor)?))
+}
+
+/// The floors of one spec's crates, and ours above the floor against the fastest peer's.
+fn floor_row(m: &Measured, checks: &[Result<Duration, String>], builds: &[Result<Duration, String>]) -> String {
+    let mut rows = String::new();
+    let peer_check = fastest(&m.check).and_then(|(p, _)| GENERATORS.iter().position(|g| *g == p));
+    let peer_build = fastest(&m.build).and_then(|(p, _)| GENERATORS.iter().position(|g| *g == p));
+    for (i, g) in GENERATORS.iter().enumerate() {
+        if m.floors[i].is_none() {
+            continue;
+        }
+        let check_above = above(&checks[i], &m.floor_check[i]);
+        let build_above = above(&builds[i], &m.floor_build[i]);
+        let against = |peer: Option<usize>,
+                       ours: &Result<Duration, String>,
+                       times: &[Result<Duration, String>],
+                       floors: &[Times]| {
+            match peer {
+                Some(p) if i == 0 => format!("{} ({})", ratio_of(ours, &above(&times[p], &floors[p])), GENERATORS[p]),
+                _ => String::new(),
+            }
+        };
+        rows.push_str(&format!(
+            "| {} | {g} | {} | {} | {} | {} | {} | {} |\n",
+            if i == 0 { m.name.as_str() } else { "" },
+            secs(&median(&m.floor_check[i])),
+            secs(&median(&m.floor_build[i])),
+            secs(&check_above),
+            secs(&build_above),
+            against(peer_check, &check_above, checks, &m.floor_check),
+            against(peer_build, &build_above, builds, &m.floor_build),
+        ));
+    }
+    rows
 }

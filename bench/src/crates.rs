@@ -61,6 +61,41 @@ pub fn runtime_of(ours: &Crate) -> Result<Crate, String> {
     Ok(Crate { dir, lines, code_lines, bytes })
 }
 
+/// The floor under `c`'s compile times: a crate with `c`'s manifest and lock file (its
+/// dependencies, our runtime included) and an empty `lib.rs`, in `<dir>-floor`, its package
+/// renamed so that it shares no output file with `c`. Its `cargo check` is what any crate
+/// with these dependencies costs: cargo's own work over the dependency graph, and starting
+/// the compiler.
+pub fn floor_of(c: &Crate) -> Result<Crate, String> {
+    let mut name = c.dir.file_name().and_then(|n| n.to_str()).unwrap_or("crate").to_owned();
+    name.push_str("-floor");
+    let dir = c.dir.with_file_name(name);
+    let manifest = std::fs::read_to_string(c.dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let mut renamed = false;
+    let manifest: String = manifest
+        .lines()
+        .map(|line| match line.strip_prefix("name = \"") {
+            Some(rest) if !renamed => {
+                renamed = true;
+                format!("name = \"{}-floor\"\n", rest.trim_end_matches('"'))
+            }
+            // Our runtime, next to the crate: the same package, built once for both.
+            _ if line.contains("path = \"runtime\"") => {
+                line.replace("path = \"runtime\"", &format!("path = {:?}", c.dir.join("runtime"))) + "\n"
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    let mut files = vec![
+        (PathBuf::from("Cargo.toml"), manifest),
+        (PathBuf::from("src/lib.rs"), "//! Nothing: the floor under the generated crate's compile times.\n".to_owned()),
+    ];
+    if let Ok(lock) = std::fs::read_to_string(c.dir.join("Cargo.lock")) {
+        files.push((PathBuf::from("Cargo.lock"), lock));
+    }
+    write(&dir, &files)
+}
+
 fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Crate, String> {
     // A crate left from an earlier run may have files this one does not.
     let _ = std::fs::remove_dir_all(dir.join("src"));

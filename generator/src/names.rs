@@ -27,8 +27,8 @@ pub const CLIENT_METHOD_NAMES: [&str; 9] =
 
 /// Methods and fields every request builder has besides its parameters' setters and fields,
 /// and the `Client` method's local `request`: parameters never take these names.
-pub const BUILDER_METHOD_NAMES: [&str; 7] =
-    ["send", "client", "body", "into_stream", "header", "send_stream", "request"];
+pub const BUILDER_METHOD_NAMES: [&str; 8] =
+    ["send", "client", "body", "into_stream", "header", "send_stream", "request", "into_call"];
 
 /// Replaces characters that cannot appear in an identifier with separators, so that heck
 /// splits words there.

@@ -215,7 +215,7 @@ fn other_media_types_and_per_status_bodies_are_handled_with_warnings() {
     let w: Vec<String> = out.warnings.iter().map(|w| w.to_string()).collect();
     assert!(w.iter().any(|w| w.contains("multipart/form-data")), "{w:?}");
     let ops = &out.files.iter().find(|f| f.path.ends_with("operations.rs")).unwrap().contents;
-    assert!(ops.contains("ApiResponse<String>") && ops.contains("ApiResponse<Vec<u8>>"), "{ops}");
+    assert!(ops.contains("-> Call<String, call::Text>") && ops.contains("-> Call<Vec<u8>, call::Bytes>"), "{ops}");
     // Different bodies for 200 and 201: a per-status result, not one body for both.
     for expected in ["pub enum UploadResponse {", "Ok(types::UploadResponse200)", "Created(types::UploadResponse201)"] {
         assert!(ops.contains(expected), "missing {expected:?} in\n{ops}");

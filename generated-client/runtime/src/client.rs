@@ -771,6 +771,20 @@ impl Request {
         }
     }
 
+    /// The JSON text of a parameter sent as JSON (an object, a union, a list of them), for
+    /// [`Request::query`], [`Request::header`] or [`Request::path_param`]. A value JSON cannot
+    /// hold, such as a map with keys that are not strings, is refused (see
+    /// [`Request::check`]) and gives `None`.
+    pub fn json_param<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Option<String> {
+        match serde_json::to_string(value) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                self.refuse(name, e.to_string());
+                None
+            }
+        }
+    }
+
     /// Sets the body to `value` as JSON, sent as `content_type`. A value that cannot be
     /// written as JSON, such as a map with keys that are not strings, is refused as the
     /// parameter `body` (see [`Request::check`]).

@@ -8,14 +8,15 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use futures::future::BoxFuture;
 use futures::stream::{FusedStream, Stream};
+use serde::de::DeserializeOwned;
 
-use crate::client::Client;
+use crate::call::Call;
+use crate::client::{ApiResponse, Client};
 use crate::error::Error;
 
 /// One page of a cursor-paged listing.
@@ -29,11 +30,15 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-/// A request builder of a cursor-paged operation: it can be sent for one page, and
-/// re-aimed at another cursor.
+/// A request builder of a cursor-paged operation: it can be made into the request for one
+/// page, re-aimed at another cursor, and can split a page's body. Sending and decoding are
+/// [`Paged`]'s, here, so that no generated operation has code of its own that awaits.
 pub trait CursorPaged: Clone + Send + 'static {
     /// What each page lists.
     type Item: Send + 'static;
+
+    /// A page's JSON body as the operation's response decodes it.
+    type Body: DeserializeOwned + Send + 'static;
 
     /// The client the request goes through (for its page bound).
     fn client(&self) -> &Client;
@@ -44,8 +49,11 @@ pub trait CursorPaged: Clone + Send + 'static {
     /// The same request, asking for the page at `cursor`.
     fn at_cursor(self, cursor: String) -> Self;
 
-    /// Sends the request for one page.
-    fn fetch_page(self) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send + 'static;
+    /// The request for the page this asks for, ready to send.
+    fn call(self) -> Call<Self::Body>;
+
+    /// A page's items, whether the server says more follow, and its next cursor.
+    fn page(body: Self::Body) -> Page<Self::Item>;
 }
 
 /// Every item of every page of a cursor-paged listing, as a [`Stream`] of
@@ -74,7 +82,7 @@ pub struct Paged<R: CursorPaged> {
 }
 
 /// Fetching one page.
-type Fetch<R> = BoxFuture<'static, Result<Page<<R as CursorPaged>::Item>, Error>>;
+type Fetch<R> = BoxFuture<'static, Result<ApiResponse<<R as CursorPaged>::Body>, Error>>;
 
 impl<R: CursorPaged> Paged<R> {
     /// The listing that starts with the page `first` asks for.
@@ -96,7 +104,7 @@ impl<R: CursorPaged> Stream for Paged<R> {
             if let Some((_, fetch)) = &mut this.fetching {
                 let page = ready!(fetch.as_mut().poll(cx));
                 if let Some((request, _)) = this.fetching.take() {
-                    match page {
+                    match page.map(|response| R::page(response.into_inner())) {
                         Ok(page) => {
                             this.buffer.extend(page.items);
                             match this.cursors.follow(page.has_more, page.next_cursor) {
@@ -117,7 +125,7 @@ impl<R: CursorPaged> Stream for Paged<R> {
                 return Poll::Ready(Some(Err(err)));
             }
             let Some(request) = this.next.take() else { return Poll::Ready(None) };
-            let fetch = Box::pin(request.clone().fetch_page());
+            let fetch = Box::pin(request.clone().call().send());
             this.fetching = Some((request, fetch));
         }
     }

@@ -768,6 +768,20 @@ impl Request {
         }
     }
 
+    /// The JSON text of a parameter sent as JSON (an object, a union, a list of them), for
+    /// [`Request::query`], [`Request::header`] or [`Request::path_param`]. A value JSON cannot
+    /// hold, such as a map with keys that are not strings, is refused (see
+    /// [`Request::check`]) and gives `None`.
+    pub fn json_param<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Option<String> {
+        match serde_json::to_string(value) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                self.refuse(name, e.to_string());
+                None
+            }
+        }
+    }
+
     /// Sets the body to `value` as JSON, sent as `content_type`. A value that cannot be
     /// written as JSON, such as a map with keys that are not strings, is refused as the
     /// parameter `body` (see [`Request::check`]).
@@ -1081,6 +1095,18 @@ mod tests {
             let err = request.check().unwrap_err();
             assert!(matches!(err, Error::InvalidParameter { name: "id", .. }), "the first refusal: {err}");
         }
+    }
+
+    #[test]
+    fn json_params_are_their_json_text_and_what_json_cannot_hold_is_refused() {
+        let mut request = Request::new(Method::GET, "/x", true);
+        let filter = serde_json::json!({"name": "a b", "tags": [1, 2]});
+        assert_eq!(request.json_param("filter", &filter).as_deref(), Some(r#"{"name":"a b","tags":[1,2]}"#));
+        assert!(request.clone().check().is_ok());
+        let keyed: std::collections::BTreeMap<(i32, i32), i32> = [((1, 2), 3)].into();
+        assert_eq!(request.json_param("keyed", &keyed), None);
+        let err = request.check().unwrap_err();
+        assert!(matches!(err, Error::InvalidParameter { name: "keyed", .. }), "{err}");
     }
 
     #[test]

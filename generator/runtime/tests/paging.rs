@@ -1,26 +1,37 @@
-//! The cursor stream over scripted pages: it ends where the server says, and with
-//! `Error::Pagination` on cycles of any length, a missing cursor, or the page bound.
+//! The cursor stream over pages a loopback server scripts: it ends where the server says,
+//! and with `Error::Pagination` on cycles of any length, a missing cursor, or the page bound;
+//! a failed page ends it with that error, after the items already read.
+
+mod support;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
-use client_runtime::client::{ApiInfo, ClientBuilder};
+use client_runtime::call::Call;
+use client_runtime::client::{ApiInfo, ClientBuilder, Request};
 use client_runtime::paging::{CursorPaged, Page, Paged};
-use client_runtime::{Client, Error};
+use client_runtime::{Client, Error, RetryPolicy};
 use futures::stream::FusedStream;
 use futures::StreamExt;
+use reqwest::Method;
+use support::{json, Server};
 
-/// A listing whose pages are scripted by cursor (`""` is the first page).
+/// A listing at `/list`, asking for `?cursor=` when it has one.
 #[derive(Clone)]
 struct Scripted {
     client: Client,
     cursor: Option<String>,
-    pages: Arc<HashMap<String, (bool, Option<String>)>>,
-    requested: Arc<Mutex<Vec<Option<String>>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Body {
+    items: Vec<String>,
+    has_more: bool,
+    next_cursor: Option<String>,
 }
 
 impl CursorPaged for Scripted {
     type Item = String;
+    type Body = Body;
 
     fn client(&self) -> &Client {
         &self.client
@@ -35,31 +46,54 @@ impl CursorPaged for Scripted {
         self
     }
 
-    async fn fetch_page(self) -> Result<Page<String>, Error> {
-        self.requested.lock().unwrap().push(self.cursor.clone());
-        let key = self.cursor.clone().unwrap_or_default();
-        let (has_more, next_cursor) = self.pages.get(&key).cloned().unwrap_or((false, None));
-        Ok(Page { items: vec![format!("item@{key}")], has_more, next_cursor })
+    fn call(self) -> Call<Body> {
+        let mut request = Request::new(Method::GET, "/list", true);
+        if let Some(cursor) = &self.cursor {
+            request.query("cursor", cursor.clone());
+        }
+        Call::new(&self.client, request)
+    }
+
+    fn page(body: Body) -> Page<String> {
+        Page { items: body.items, has_more: body.has_more, next_cursor: body.next_cursor }
     }
 }
 
-fn listing(pages: &[(&str, bool, Option<&str>)], max_pages: usize) -> Scripted {
-    let api = ApiInfo {
-        default_base_url: Some("http://127.0.0.1:9/"),
-        auth: None,
-        api_key_env: "UNUSED_TEST_KEY",
-        user_agent: "test/0",
-    };
-    let client = ClientBuilder::<Client>::for_api(api).max_pages(max_pages).build().unwrap();
-    let pages = pages.iter().map(|(c, more, next)| (c.to_string(), (*more, next.map(str::to_owned)))).collect();
-    Scripted { client, cursor: None, pages: Arc::new(pages), requested: Arc::default() }
+/// A server answering each cursor (`""` for none) as `pages` says, with one item named after
+/// it (a cursor it does not know gets a 500), and a listing of it.
+async fn listing(pages: &[(&str, bool, Option<&str>)], max_pages: usize) -> (Scripted, Server) {
+    let pages: HashMap<String, (bool, Option<String>)> =
+        pages.iter().map(|(c, more, next)| (c.to_string(), (*more, next.map(str::to_owned)))).collect();
+    let server = Server::start("127.0.0.1", move |_, seen| {
+        let cursor = seen.target.split_once("?cursor=").map_or("", |(_, c)| c).to_owned();
+        match pages.get(&cursor) {
+            Some((has_more, next_cursor)) => {
+                let body = serde_json::json!({
+                    "items": [format!("item@{cursor}")],
+                    "has_more": has_more,
+                    "next_cursor": next_cursor,
+                });
+                json(200, &body.to_string())
+            }
+            None => json(500, r#"{"error": "no such page"}"#),
+        }
+    })
+    .await;
+    let api = ApiInfo { default_base_url: None, auth: None, api_key_env: "UNUSED_TEST_KEY", user_agent: "test/0" };
+    let client = ClientBuilder::<Client>::for_api(api)
+        .base_url(server.url("/"))
+        .retry_policy(RetryPolicy::never())
+        .max_pages(max_pages)
+        .build()
+        .unwrap();
+    (Scripted { client, cursor: None }, server)
 }
 
-async fn drain(listing: Scripted) -> (Vec<String>, Option<Error>, usize) {
-    let requested = listing.requested.clone();
+/// The items and the error the stream gave, and how many requests the server saw.
+async fn drain(listing: Scripted, server: &Server) -> (Vec<String>, Option<Error>, usize) {
     let mut stream = Paged::new(listing);
     assert!(!stream.is_terminated(), "a listing that has not been read is not over");
-    assert!(requested.lock().unwrap().is_empty(), "nothing is sent before the stream is read");
+    assert!(server.seen().is_empty(), "nothing is sent before the stream is read");
     fn send_and_unpin<S: Send + Unpin>(_: &S) {}
     send_and_unpin(&stream);
     let mut items = Vec::new();
@@ -74,16 +108,17 @@ async fn drain(listing: Scripted) -> (Vec<String>, Option<Error>, usize) {
         }
     }
     assert!(stream.is_terminated(), "a stream that gave None is over");
-    let requests = requested.lock().unwrap().len();
+    let requests = server.seen().len();
     assert!(stream.next().await.is_none(), "an ended stream stays ended");
-    assert_eq!(requested.lock().unwrap().len(), requests, "an ended stream sends nothing");
+    assert_eq!(server.seen().len(), requests, "an ended stream sends nothing");
     (items, error, requests)
 }
 
 #[tokio::test]
 async fn follows_cursors_until_the_server_says_no_more() {
     let pages = [("", true, Some("c1")), ("c1", true, Some("c2")), ("c2", false, None)];
-    let (items, error, requests) = drain(listing(&pages, 100)).await;
+    let (listing, server) = listing(&pages, 100).await;
+    let (items, error, requests) = drain(listing, &server).await;
     assert_eq!(items, ["item@", "item@c1", "item@c2"]);
     assert!(error.is_none());
     assert_eq!(requests, 3);
@@ -100,7 +135,8 @@ async fn cursor_cycles_of_any_length_end_with_a_pagination_error() {
         }
         let borrowed: Vec<(&str, bool, Option<&str>)> =
             pages.iter().map(|(c, m, n)| (c.as_str(), *m, n.as_deref())).collect();
-        let (items, error, requests) = drain(listing(&borrowed, 10_000)).await;
+        let (listing, server) = listing(&borrowed, 10_000).await;
+        let (items, error, requests) = drain(listing, &server).await;
         assert!(matches!(error, Some(Error::Pagination(ref m)) if m.contains("already used")), "{cycle}: {error:?}");
         assert_eq!(requests, cycle + 1, "each page once, then stop");
         assert_eq!(items.len(), cycle + 1, "items read before the cycle are kept");
@@ -110,9 +146,9 @@ async fn cursor_cycles_of_any_length_end_with_a_pagination_error() {
 #[tokio::test]
 async fn a_cursor_equal_to_the_first_one_sent_is_a_cycle_too() {
     let pages = [("c0", true, Some("c0"))];
-    let mut first = listing(&pages, 100);
+    let (mut first, server) = listing(&pages, 100).await;
     first.cursor = Some("c0".into());
-    let (_, error, requests) = drain(first).await;
+    let (_, error, requests) = drain(first, &server).await;
     assert!(matches!(error, Some(Error::Pagination(_))));
     assert_eq!(requests, 1);
 }
@@ -121,7 +157,8 @@ async fn a_cursor_equal_to_the_first_one_sent_is_a_cycle_too() {
 async fn more_pages_without_a_cursor_is_an_error_not_a_silent_end() {
     for next in [None, Some("")] {
         let pages = [("", true, next)];
-        let (items, error, _) = drain(listing(&pages, 100)).await;
+        let (listing, server) = listing(&pages, 100).await;
+        let (items, error, _) = drain(listing, &server).await;
         assert_eq!(items.len(), 1);
         assert!(matches!(error, Some(Error::Pagination(ref m)) if m.contains("gave no cursor") || m.contains("empty")));
     }
@@ -135,8 +172,21 @@ async fn fresh_cursors_forever_stop_at_the_page_bound() {
         .collect();
     let borrowed: Vec<(&str, bool, Option<&str>)> =
         pages.iter().map(|(c, m, n)| (c.as_str(), *m, n.as_deref())).collect();
-    let (items, error, requests) = drain(listing(&borrowed, 7)).await;
+    let (listing, server) = listing(&borrowed, 7).await;
+    let (items, error, requests) = drain(listing, &server).await;
     assert_eq!(requests, 7);
     assert_eq!(items.len(), 7);
     assert!(matches!(error, Some(Error::Pagination(ref m)) if m.contains("7 pages")), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_failed_page_ends_the_stream_with_its_error_after_the_items_read() {
+    // The second page's cursor is one the server does not know: it answers 500.
+    let pages = [("", true, Some("c1"))];
+    let (listing, server) = listing(&pages, 100).await;
+    let (items, error, requests) = drain(listing, &server).await;
+    assert_eq!(items, ["item@"]);
+    assert!(matches!(error, Some(Error::Api(ref e)) if e.status.as_u16() == 500), "{error:?}");
+    assert_eq!(requests, 2);
+    assert_eq!(server.seen()[1].target, "/list?cursor=c1");
 }

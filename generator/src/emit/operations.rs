@@ -62,15 +62,18 @@ pub fn operations_preamble(api: &Api) -> TokenStream {
     };
     // What the operations use: builders of their own, or the runtime's `Call` (with a
     // decoder other than JSON); with no operation, nothing is imported.
-    let calls: Vec<Option<TokenStream>> =
-        ops.iter().map(|op| call_type(op, &Inputs::of(op, &api.types), &api.types)).collect();
-    let builders = calls.iter().any(Option::is_none);
-    let call_use = match (calls.iter().any(Option::is_some), ops.iter().zip(&calls).any(|(op, c)| {
-        c.is_some() && !matches!(op.response, ResponseBody::Json(_))
-    })) {
+    let builders = ops.iter().any(|op| call_type(op, &Inputs::of(op, &api.types), &api.types).is_none());
+    // Every operation with one kind of success body goes through a `Call`, which names its
+    // decoder unless it is the default, JSON.
+    let calls: Vec<&Operation> = ops.iter().filter(|op| decoder(&op.response, &api.types).is_some()).collect();
+    let call_use = match (!calls.is_empty(), calls.iter().any(|op| !matches!(op.response, ResponseBody::Json(_)))) {
         (false, _) => TokenStream::new(),
-        (true, false) => quote!(use crate::runtime::call::Call;),
-        (true, true) => quote!(use crate::runtime::call::{self, Call};),
+        (true, false) => quote!(
+            use crate::runtime::call::Call;
+        ),
+        (true, true) => quote!(
+            use crate::runtime::call::{self, Call};
+        ),
     };
     let common_use = if ops.is_empty() {
         TokenStream::new()
@@ -101,7 +104,7 @@ pub fn operations_preamble(api: &Api) -> TokenStream {
             //! The operations' requests. Each [`Client`] method starts one: set any optional
             //! parameters on it, then `send()` it. An operation with optional parameters, paging,
             //! a stream or several kinds of success has a builder type of its own, here; the
-            //! others return the runtime's [`Call`](crate::runtime::Call).
+            //! others return [`crate::runtime::Call`].
         }
     };
     quote! {
@@ -219,17 +222,18 @@ impl Place<'_> {
 }
 
 /// Code that turns the value at `place` into the `String` sent. Lists are joined with
-/// `separator` (`simple` and delimited styles).
-fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, types: &[TypeDef]) -> TokenStream {
+/// `separator` (`simple` and delimited styles). `None` for a value sent as JSON text (an
+/// object, a union, a list of them): see [`write_value`].
+fn to_text(ty: &TypeRef, place: Place<'_>, separator: char, types: &[TypeDef]) -> Option<TokenStream> {
     let value = place.receiver();
-    match ty {
+    Some(match ty {
         TypeRef::Array(item) if **item == TypeRef::String => {
             let separator = separator.to_string();
             quote!(#value.join(#separator))
         }
         TypeRef::Array(item) if is_scalar(item, types) => {
             // `value.iter()`, not `&value.iter()`: a leading `&` would borrow the joined text.
-            let text = to_text(item, Place::Ref("item"), name, separator, types);
+            let text = to_text(item, Place::Ref("item"), separator, types)?;
             let separator = separator.to_string();
             quote!(#value.iter().map(|item| #text).collect::<Vec<_>>().join(#separator))
         }
@@ -238,10 +242,49 @@ fn to_text(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, types: &
         TypeRef::Named(n) if is_enum(types, *n) => quote!(#value.as_str().to_owned()),
         TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean | TypeRef::Date => quote!(#value.to_string()),
         TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-        _ => {
+        _ => return None,
+    })
+}
+
+/// How [`write_value`] hands a parameter's text to the request method that writes it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextAs {
+    /// A `String` (`Request::query`).
+    Owned,
+    /// A `&str` (`Request::path_param`, `Request::header`), borrowing rather than copying
+    /// strings.
+    Borrowed,
+}
+
+/// The statement that writes the value at `place` with `write`, given code for its text:
+/// as `to_text` turns it into text; or, for a value sent as JSON text, encoded by the runtime
+/// first (`Request::json_param`, which refuses a value JSON cannot hold, so that no
+/// operation's code returns early) into the local `text`.
+fn write_value(
+    ty: &TypeRef,
+    place: Place<'_>,
+    name: &str,
+    separator: char,
+    types: &[TypeDef],
+    text_as: TextAs,
+    write: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let borrowed = text_as == TextAs::Borrowed;
+    match (ty, to_text(ty, place, separator, types)) {
+        (TypeRef::String, Some(_)) if borrowed => write(place.reference()),
+        (TypeRef::Named(n), Some(_)) if borrowed && is_enum(types, *n) => {
+            let value = place.receiver();
+            write(quote!(#value.as_str()))
+        }
+        (_, Some(text)) if borrowed => write(quote!(&#text)),
+        (_, Some(text)) => write(text),
+        (_, None) => {
             let reference = place.reference();
+            let statement = write(if borrowed { quote!(&text) } else { quote!(text) });
             quote! {
-                serde_json::to_string(#reference).map_err(|e| Error::InvalidParameter { name: #name, reason: e.to_string() })?
+                if let Some(text) = request.json_param(#name, #reference) {
+                    #statement
+                }
             }
         }
     }
@@ -258,21 +301,6 @@ fn is_scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
         | TypeRef::Date
         | TypeRef::DateTime => true,
         _ => false,
-    }
-}
-
-/// Code for the value at `place` as a `&str`, borrowing rather than copying strings.
-fn to_str(ty: &TypeRef, place: Place<'_>, name: &str, separator: char, types: &[TypeDef]) -> TokenStream {
-    match ty {
-        TypeRef::String => place.reference(),
-        TypeRef::Named(n) if is_enum(types, *n) => {
-            let value = place.receiver();
-            quote!(#value.as_str())
-        }
-        other => {
-            let text = to_text(other, place, name, separator, types);
-            quote!(&#text)
-        }
     }
 }
 
@@ -362,6 +390,32 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let setters = &inputs.setters;
     let stream = op.pagination.as_ref().map(|pg| paged(op, pg, types));
     let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg, types));
+    // With one kind of success body, `send` writes the request into the runtime's `Call` and
+    // returns its future: no code that awaits is compiled per operation. Several kinds are
+    // told apart by status here.
+    let send = match decoder(&op.response, types) {
+        Some(call) => quote! {
+            /// Sends the request and decodes the response.
+            pub fn send(
+                self,
+            ) -> impl std::future::Future<Output = Result<ApiResponse<#output>, Error>> + Send + 'static {
+                self.into_call().send()
+            }
+
+            /// The request with everything set on this builder written in.
+            fn into_call(self) -> #call {
+                #request
+                Call::new(&self.client, request)
+            }
+        },
+        None => quote! {
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
+                #request
+                #decode
+            }
+        },
+    };
     quote! {
         #response_enum
 
@@ -378,11 +432,7 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
                 self
             }
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
-                #request
-                #decode
-            }
+            #send
 
             #send_stream
 
@@ -406,7 +456,13 @@ fn call_type(op: &Operation, inputs: &Inputs, types: &[TypeDef]) -> Option<Token
     if !whole {
         return None;
     }
-    Some(match &op.response {
+    decoder(&op.response, types)
+}
+
+/// The runtime's `Call` type that sends a request for `response` and decodes it; `None` for
+/// bodies that differ by status.
+fn decoder(response: &ResponseBody, types: &[TypeDef]) -> Option<TokenStream> {
+    Some(match response {
         ResponseBody::Json(ty) => {
             let ty = rust_type(ty, types, Scope::Sibling);
             quote!(Call<#ty>)
@@ -800,8 +856,17 @@ fn path_code(op: &Operation, from_args: bool, types: &[TypeDef]) -> Vec<TokenStr
             PathPart::Param(i) => {
                 let p = &op.params[*i];
                 let json = &p.name;
-                let text = with_value(p, from_args, types, &|place| to_str(&p.ty, place, json, ',', types));
-                quote!(request.path_param(#json, #text);)
+                with_value(p, from_args, types, &|place| {
+                    write_value(
+                        &p.ty,
+                        place,
+                        json,
+                        ',',
+                        types,
+                        TextAs::Borrowed,
+                        &|text| quote!(request.path_param(#json, #text);),
+                    )
+                })
             }
         })
         .collect()
@@ -851,17 +916,30 @@ fn query_code<'p>(params: impl Iterator<Item = &'p Parameter>, from_args: bool, 
             let code = |place: Place<'_>| match (&p.ty, p.list_separator) {
                 (TypeRef::Array(item), None) => {
                     let items = place.reference();
-                    let text = to_text(item, Place::Ref("item"), json, ',', types);
+                    let write = write_value(
+                        item,
+                        Place::Ref("item"),
+                        json,
+                        ',',
+                        types,
+                        TextAs::Owned,
+                        &|text| quote!(request.query(#json, #text);),
+                    );
                     quote! {
                         for item in #items {
-                            request.query(#json, #text);
+                            #write
                         }
                     }
                 }
-                (other, separator) => {
-                    let text = to_text(other, place, json, separator.unwrap_or(','), types);
-                    quote!(request.query(#json, #text);)
-                }
+                (other, separator) => write_value(
+                    other,
+                    place,
+                    json,
+                    separator.unwrap_or(','),
+                    types,
+                    TextAs::Owned,
+                    &|text| quote!(request.query(#json, #text);),
+                ),
             };
             with_value(p, from_args, types, &code)
         })
@@ -880,8 +958,15 @@ fn header_code<'p>(
         .map(|p| {
             let json = &p.name;
             let code = |place: Place<'_>| {
-                let text = to_str(&p.ty, place, json, ',', types);
-                quote!(request.header(#json, #text);)
+                write_value(
+                    &p.ty,
+                    place,
+                    json,
+                    ',',
+                    types,
+                    TextAs::Borrowed,
+                    &|text| quote!(request.header(#json, #text);),
+                )
             };
             with_value(p, from_args, types, &code)
         })
@@ -977,9 +1062,14 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
         CursorField::Optional => quote!(page.#next_cursor),
         CursorField::OptionalNullable => quote!(page.#next_cursor.flatten()),
     };
+    let ResponseBody::Json(body) = &op.response else {
+        return TokenStream::new();
+    };
+    let body = rust_type(body, types, Scope::Sibling);
     quote! {
         impl crate::runtime::paging::CursorPaged for #builder {
             type Item = #item;
+            type Body = #body;
 
             fn client(&self) -> &crate::runtime::Client {
                 &self.client
@@ -993,9 +1083,12 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
                 self.#cursor(cursor)
             }
 
-            async fn fetch_page(self) -> Result<crate::runtime::paging::Page<#item>, Error> {
-                let page = self.send().await?.into_inner();
-                Ok(crate::runtime::paging::Page { items: page.#data, has_more: page.#has_more, next_cursor: #next })
+            fn call(self) -> Call<#body> {
+                self.into_call()
+            }
+
+            fn page(page: #body) -> crate::runtime::paging::Page<#item> {
+                crate::runtime::paging::Page { items: page.#data, has_more: page.#has_more, next_cursor: #next }
             }
         }
     }
