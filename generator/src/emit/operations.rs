@@ -65,7 +65,7 @@ pub fn operations_preamble(api: &Api) -> TokenStream {
     let builders = ops.iter().any(|op| call_type(op, &Inputs::of(op, &api.types), &api.types).is_none());
     // Every operation with one kind of success body goes through a `Call`, which names its
     // decoder unless it is the default, JSON.
-    let calls: Vec<&Operation> = ops.iter().filter(|op| decoder(&op.response, &api.types).is_some()).collect();
+    let calls: Vec<&Operation> = ops.iter().filter(|op| call_for(&op.response, &api.types).is_some()).collect();
     let call_use = match (!calls.is_empty(), calls.iter().any(|op| !matches!(op.response, ResponseBody::Json(_)))) {
         (false, _) => TokenStream::new(),
         (true, false) => quote!(
@@ -393,7 +393,7 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     // With one kind of success body, `send` writes the request into the runtime's `Call` and
     // returns its future: no code that awaits is compiled per operation. Several kinds are
     // told apart by status here.
-    let send = match decoder(&op.response, types) {
+    let send = match call_for(&op.response, types) {
         Some(call) => quote! {
             /// Sends the request and decodes the response.
             pub fn send(
@@ -456,12 +456,12 @@ fn call_type(op: &Operation, inputs: &Inputs, types: &[TypeDef]) -> Option<Token
     if !whole {
         return None;
     }
-    decoder(&op.response, types)
+    call_for(&op.response, types)
 }
 
 /// The runtime's `Call` type that sends a request for `response` and decodes it; `None` for
 /// bodies that differ by status.
-fn decoder(response: &ResponseBody, types: &[TypeDef]) -> Option<TokenStream> {
+fn call_for(response: &ResponseBody, types: &[TypeDef]) -> Option<TokenStream> {
     Some(match response {
         ResponseBody::Json(ty) => {
             let ty = rust_type(ty, types, Scope::Sibling);
@@ -1062,10 +1062,7 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
         CursorField::Optional => quote!(page.#next_cursor),
         CursorField::OptionalNullable => quote!(page.#next_cursor.flatten()),
     };
-    let ResponseBody::Json(body) = &op.response else {
-        return TokenStream::new();
-    };
-    let body = rust_type(body, types, Scope::Sibling);
+    let body = rust_type(&pg.page, types, Scope::Sibling);
     quote! {
         impl crate::runtime::paging::CursorPaged for #builder {
             type Item = #item;

@@ -285,7 +285,10 @@ impl Operation {
             _ => {}
         }
         refs.extend(self.event_stream.as_mut().and_then(|s| s.data.as_mut()));
-        refs.extend(self.pagination.as_mut().map(|p| &mut p.item));
+        if let Some(pg) = &mut self.pagination {
+            refs.push(&mut pg.page);
+            refs.push(&mut pg.item);
+        }
         refs
     }
 }
@@ -515,6 +518,8 @@ pub struct StatusResponse {
 /// A cursor-paged list: `cursor` in, `data` / `hasMore` / `nextCursor` out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
+    /// The page: the operation's JSON response, a struct (a `TypeRef::Named`).
+    pub page: TypeRef,
     pub item: TypeRef,
     /// Index into [`Operation::params`].
     pub cursor_param: usize,
