@@ -167,7 +167,9 @@ fn measure(s: &Settings) -> Result<(Vec<Measured>, Option<Runtime>, usize), Stri
             };
             // The floor, once the crate has compiled (and so has a lock file to copy).
             let floor = match (c, &checked) {
-                (Ok(c), Ok(_)) => crates::floor_of(c).ok(),
+                (Ok(c), Ok(_)) => {
+                    crates::floor_of(c).map_err(|e| eprintln!("[compile] {name}: no floor under {g}'s crate: {e}")).ok()
+                }
                 _ => None,
             };
             let floor_status = |mode| match &floor {

@@ -81,7 +81,9 @@ pub fn floor_of(c: &Crate) -> Result<Crate, String> {
             }
             // Our runtime, next to the crate: the same package, built once for both.
             _ if line.contains("path = \"runtime\"") => {
-                line.replace("path = \"runtime\"", &format!("path = {:?}", c.dir.join("runtime"))) + "\n"
+                let path = c.dir.join("runtime").display().to_string();
+                let quoted = path.replace('\\', "\\\\").replace('"', "\\\"");
+                line.replace("path = \"runtime\"", &format!("path = \"{quoted}\"")) + "\n"
             }
             _ => format!("{line}\n"),
         })

@@ -30,8 +30,8 @@ pub mod types;
 /// one.
 pub use exa_websets_runtime as runtime;
 pub use runtime::{
-    ApiError, ApiResponse, DecodeError, Error, EventError, RedirectError, Redirects,
-    RetryPolicy,
+    ApiError, ApiResponse, Call, DecodeError, Error, EventError, RedirectError,
+    Redirects, RetryPolicy,
 };
 
 /// What the spec says about reaching the API: the server is `https://api.exa.ai/websets/`; the

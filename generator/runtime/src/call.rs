@@ -1,11 +1,15 @@
 //! [`Call`]: the request builder of an operation with nothing left to set but extra headers,
 //! compiled once here for every such operation.
 //!
+//! This module is the same in every generated crate (its source is
+//! `generator/runtime/src/call.rs` in the generator's repository).
+//!
 //! A generated `Client` method writes the operation's whole request (its path, its required
 //! parameters and body) and returns it as a `Call<T, D>`, where `T` is what a success gives
 //! and `D` says how it is read from the body: [`Json`] (the default), [`Empty`], [`Text`] or
-//! [`Bytes`]. Operations with optional parameters, several success bodies, paging or a
-//! stream have a builder type of their own instead.
+//! [`Bytes`]. Other operations (with optional parameters, required ones of other kinds,
+//! several kinds of success body, paging or a stream) have a builder type of their own, whose
+//! `send` writes the rest of the request into a `Call` and returns its future.
 //!
 //! ```ignore
 //! // The generated crate's `Client::read_note` returns `Call<types::Note>`.

@@ -29,7 +29,7 @@ pub struct Page<T> {
 
 /// A request builder of a cursor-paged operation: it can be made into the request for one
 /// page, re-aimed at another cursor, and can split a page's body. Sending and decoding are
-/// [`Paged`]'s, here, so that no generated operation has code of its own that awaits.
+/// [`Paged`]'s, here, so that the code that fetches pages is compiled once, not per listing.
 pub trait CursorPaged: Clone + Send + 'static {
     /// What each page lists.
     type Item: Send + 'static;

@@ -35,7 +35,7 @@ async fn a_call_sends_its_request_with_extra_headers_last_and_decodes_json() {
     let client = client(&server.url("/v1/"));
     let call: Call<Note> = Call::new(&client, request("/notes/7"));
     let note = call.header("x-spec", "extra").header("x-trace", "t1").send().await.unwrap();
-    assert_eq!((*note).id, 7);
+    assert_eq!(note.id, 7, "the response dereferences to the body");
     assert_eq!(note.status().as_u16(), 200);
     let seen = &server.seen()[0];
     assert_eq!((seen.method.as_str(), seen.target.as_str()), ("GET", "/v1/notes/7"));

@@ -317,7 +317,7 @@ fn lib_module(api: &Api, settings: &EmitSettings<'_>) -> TokenStream {
         /// the same for every generated client, and a crate of its own, written next to this
         /// one.
         pub use #runtime_crate as runtime;
-        pub use runtime::{ApiError, ApiResponse, DecodeError, Error, EventError, RedirectError, Redirects, RetryPolicy};
+        pub use runtime::{ApiError, ApiResponse, Call, DecodeError, Error, EventError, RedirectError, Redirects, RetryPolicy};
         #common_use
 
         #client

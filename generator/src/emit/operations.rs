@@ -1,4 +1,5 @@
-//! One request builder per operation, and the `Client` method that starts it.
+//! Each operation's `Client` method, and its request builder unless the method returns the
+//! runtime's `Call` (see [`call_type`]).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,7 +24,7 @@ pub fn operations_module(api: &Api) -> TokenStream {
     }
 }
 
-/// The `Client` methods that start each operation's request builder, in one `impl` block:
+/// The `Client` methods that start each operation's request, in one `impl` block:
 /// one block per operation costs the compiler a coherence check each, a large share of a big
 /// crate's check time.
 pub fn client_methods(api: &Api) -> TokenStream {
@@ -60,40 +61,41 @@ pub fn operations_preamble(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    // What the operations use: builders of their own, or the runtime's `Call` (with a
-    // decoder other than JSON); with no operation, nothing is imported.
-    let builders = ops.iter().any(|op| call_type(op, &Inputs::of(op, &api.types), &api.types).is_none());
-    // Every operation with one kind of success body goes through a `Call`, which names its
-    // decoder unless it is the default, JSON.
-    let calls: Vec<&Operation> = ops.iter().filter(|op| call_for(&op.response, &api.types).is_some()).collect();
-    let call_use = match (!calls.is_empty(), calls.iter().any(|op| !matches!(op.response, ResponseBody::Json(_)))) {
-        (false, _) => TokenStream::new(),
-        (true, false) => quote!(
-            use crate::runtime::call::Call;
-        ),
-        (true, true) => quote!(
-            use crate::runtime::call::{self, Call};
-        ),
-    };
-    let common_use = if ops.is_empty() {
-        TokenStream::new()
-    } else if builders {
-        quote! {
+    // Every operation uses the first three imports; the others only some kinds of operation,
+    // so each is a line of its own, and a new kind of operation adds lines rather than
+    // changing one.
+    let mut imports = vec![
+        quote!(
             use reqwest::Method;
-
-            #call_use
-            use crate::runtime::client::{ApiResponse, Request};
-            use crate::{Client, Error};
-        }
-    } else {
-        quote! {
-            use reqwest::Method;
-
-            #call_use
+        ),
+        quote!(
             use crate::runtime::client::Request;
+        ),
+        quote!(
             use crate::Client;
-        }
-    };
+        ),
+    ];
+    // Every operation with one kind of success body goes through a `Call`, which names its
+    // decoder (`call::Text`) unless it is the default, JSON.
+    if ops.iter().any(|op| !matches!(op.response, ResponseBody::PerStatus { .. })) {
+        imports.push(quote!(
+            use crate::runtime::call::Call;
+        ));
+    }
+    if ops.iter().any(|op| matches!(op.response, ResponseBody::Empty | ResponseBody::Text | ResponseBody::Binary)) {
+        imports.push(quote!(
+            use crate::runtime::call;
+        ));
+    }
+    if ops.iter().any(|op| !is_whole(op, &api.types)) {
+        imports.push(quote!(
+            use crate::runtime::client::ApiResponse;
+        ));
+        imports.push(quote!(
+            use crate::Error;
+        ));
+    }
+    let common_use = if ops.is_empty() { TokenStream::new() } else { imports.into_iter().collect() };
     // `Client` is in scope for the link only when there is an operation to import it for.
     let module_doc = if ops.is_empty() {
         quote! {
@@ -102,9 +104,10 @@ pub fn operations_preamble(api: &Api) -> TokenStream {
     } else {
         quote! {
             //! The operations' requests. Each [`Client`] method starts one: set any optional
-            //! parameters on it, then `send()` it. An operation with optional parameters, paging,
-            //! a stream or several kinds of success has a builder type of its own, here; the
-            //! others return [`crate::runtime::Call`].
+            //! parameters on it, then `send()` it. An operation whose request is complete once
+            //! the method has written it (its required strings, numbers, enums and body, nothing
+            //! optional, no paging or stream, one kind of success body) returns
+            //! [`crate::runtime::Call`]; the others have a builder type of their own, here.
         }
     };
     quote! {
@@ -314,13 +317,12 @@ fn plain_body(body: &ResponseBody, types: &[TypeDef]) -> (Option<TokenStream>, T
     }
 }
 
-/// The `send` result type, the code that decodes the response, and for per-status bodies
-/// the enum it decodes into.
-fn response_handling(op: &Operation, types: &[TypeDef]) -> (TokenStream, TokenStream, TokenStream) {
+/// For bodies that differ by status: `send`, which writes the rest of the request with
+/// `request` and decodes by status, and the enum it decodes into. Nothing for other bodies,
+/// which go through a `Call` ([`call_for`]).
+fn per_status(op: &Operation, request: &TokenStream, types: &[TypeDef]) -> (TokenStream, TokenStream) {
     let ResponseBody::PerStatus { enum_name, variants } = &op.response else {
-        let (ty, method) = plain_body(&op.response, types);
-        let ty = ty.unwrap_or_else(|| quote!(()));
-        return (ty, quote!(self.client.execute(request).await?.#method()), TokenStream::new());
+        return (TokenStream::new(), TokenStream::new());
     };
     let name = enum_name.to_ident();
     let defs = variants.iter().map(|v| {
@@ -365,25 +367,28 @@ fn response_handling(op: &Operation, types: &[TypeDef]) -> (TokenStream, TokenSt
             #(#defs)*
         }
     };
-    let decode = quote! {
-        let raw = self.client.execute(request).await?;
-        match raw.status().as_u16() {
-            #(#arms)*
-            _ => raw.undocumented(),
+    let send = quote! {
+        /// Sends the request and decodes the response.
+        pub async fn send(self) -> Result<ApiResponse<#name>, Error> {
+            #request
+            let raw = self.client.execute(request).await?;
+            match raw.status().as_u16() {
+                #(#arms)*
+                _ => raw.undocumented(),
+            }
         }
     };
-    (quote!(#name), decode, def)
+    (send, def)
 }
 
-/// One operation: its request builder and its per-status response enum if any (its `Client`
-/// method is in [`client_methods`]).
+/// One operation's request builder and its per-status response enum if any; nothing for an
+/// operation whose `Client` method (in [`client_methods`]) returns a `Call`.
 pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
-    let builder = op.builder_name.to_ident();
-    let inputs = Inputs::of(op, types);
-    if call_type(op, &inputs, types).is_some() {
+    if is_whole(op, types) {
         return TokenStream::new();
     }
-    let (output, decode, response_enum) = response_handling(op, types);
+    let builder = op.builder_name.to_ident();
+    let inputs = Inputs::of(op, types);
     let request = request(op, types, &inputs.body_setup);
     let send_stream = op.event_stream.as_ref().map(|es| send_stream(op, es, types, &inputs.body_setup));
     let builder_struct = builder_struct(op, &inputs.fields, types);
@@ -391,30 +396,27 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let stream = op.pagination.as_ref().map(|pg| paged(op, pg, types));
     let paged_impl = op.pagination.as_ref().map(|pg| paged_impl(op, pg, types));
     // With one kind of success body, `send` writes the request into the runtime's `Call` and
-    // returns its future: no code that awaits is compiled per operation. Several kinds are
-    // told apart by status here.
-    let send = match call_for(&op.response, types) {
-        Some(call) => quote! {
-            /// Sends the request and decodes the response.
-            pub fn send(
-                self,
-            ) -> impl std::future::Future<Output = Result<ApiResponse<#output>, Error>> + Send + 'static {
-                self.into_call().send()
-            }
+    // returns its future, so that the code that awaits is the runtime's, compiled once.
+    // Several kinds are told apart by status here.
+    let (send, response_enum) = match call_for(&op.response, types) {
+        Some(Plain { payload, call }) => (
+            quote! {
+                /// Sends the request and decodes the response.
+                pub fn send(
+                    self,
+                ) -> impl std::future::Future<Output = Result<ApiResponse<#payload>, Error>> + Send + 'static {
+                    self.into_call().send()
+                }
 
-            /// The request with everything set on this builder written in.
-            fn into_call(self) -> #call {
-                #request
-                Call::new(&self.client, request)
-            }
-        },
-        None => quote! {
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<ApiResponse<#output>, Error> {
-                #request
-                #decode
-            }
-        },
+                /// The request with everything set on this builder written in.
+                fn into_call(self) -> #call {
+                    #request
+                    Call::new(&self.client, request)
+                }
+            },
+            TokenStream::new(),
+        ),
+        None => per_status(op, &request, types),
     };
     quote! {
         #response_enum
@@ -443,35 +445,47 @@ pub fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// The runtime's `Call` type that the `Client` method of `op` returns when its request is
-/// whole once the method has written it: no optional parameter or body, nothing kept for
-/// `send`, no stream or paging, and one kind of success body. Such an operation has no
-/// builder of its own: `Call` (`header`, `send`) is compiled once, in the runtime.
-fn call_type(op: &Operation, inputs: &Inputs, types: &[TypeDef]) -> Option<TokenStream> {
-    let whole = inputs.fields.is_empty()
-        && inputs.setters.is_empty()
-        && inputs.body_setup.is_empty()
+/// Whether the request of `op` is complete once its `Client` method has written it (see
+/// [`Early`]): every parameter is required and written there, the body too if there is one,
+/// and there is no stream or paging and one kind of success body. Such an operation has no
+/// builder of its own: its method returns the runtime's `Call` ([`call_type`]), whose
+/// `header` and `send` are compiled once, in the runtime.
+fn is_whole(op: &Operation, types: &[TypeDef]) -> bool {
+    let early = Early::of(op, types);
+    op.params.iter().all(|p| early.writes(p))
+        && op.body.as_ref().is_none_or(|b| b.required && early.body)
         && op.event_stream.is_none()
-        && op.pagination.is_none();
-    if !whole {
-        return None;
-    }
-    call_for(&op.response, types)
+        && op.pagination.is_none()
+        && !matches!(op.response, ResponseBody::PerStatus { .. })
 }
 
-/// The runtime's `Call` type that sends a request for `response` and decodes it; `None` for
-/// bodies that differ by status.
-fn call_for(response: &ResponseBody, types: &[TypeDef]) -> Option<TokenStream> {
-    Some(match response {
-        ResponseBody::Json(ty) => {
-            let ty = rust_type(ty, types, Scope::Sibling);
-            quote!(Call<#ty>)
-        }
-        ResponseBody::Empty => quote!(Call<(), call::Empty>),
-        ResponseBody::Text => quote!(Call<String, call::Text>),
-        ResponseBody::Binary => quote!(Call<Vec<u8>, call::Bytes>),
+/// The `Call` type the `Client` method of `op` returns, if its request is whole
+/// ([`is_whole`]).
+fn call_type(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
+    is_whole(op, types).then(|| call_for(&op.response, types).map(|plain| plain.call)).flatten()
+}
+
+/// A success body of one kind: what it decodes to, and the runtime's `Call` type that sends a
+/// request for it and decodes it (JSON unless the second parameter names another decoder).
+struct Plain {
+    payload: TokenStream,
+    call: TokenStream,
+}
+
+/// The [`Plain`] body of `response`; `None` for bodies that differ by status.
+fn call_for(response: &ResponseBody, types: &[TypeDef]) -> Option<Plain> {
+    let (payload, decoder) = match response {
+        ResponseBody::Json(ty) => (rust_type(ty, types, Scope::Sibling), None),
+        ResponseBody::Empty => (quote!(()), Some(quote!(Empty))),
+        ResponseBody::Text => (quote!(String), Some(quote!(Text))),
+        ResponseBody::Binary => (quote!(Vec<u8>), Some(quote!(Bytes))),
         ResponseBody::PerStatus { .. } => return None,
-    })
+    };
+    let call = match decoder {
+        Some(decoder) => quote!(Call<#payload, call::#decoder>),
+        None => quote!(Call<#payload>),
+    };
+    Some(Plain { payload, call })
 }
 
 /// A parameter's docs: the spec's description, else what it is (`lead`: "Sets the" for a
@@ -549,7 +563,8 @@ struct Inputs {
     arg_docs: Vec<(String, Option<String>)>,
     inits: Vec<TokenStream>,
     setters: Vec<TokenStream>,
-    /// Code in `send` that writes the body kept in the builder, if any.
+    /// Code in `into_call` or `send` (and `send_stream`) that writes the body kept in the
+    /// builder, if any.
     body_setup: TokenStream,
     /// Code in the `Client` method that writes the body argument, if it does.
     early_body: TokenStream,
@@ -724,7 +739,7 @@ fn builder_struct(op: &Operation, fields: &[TokenStream], types: &[TypeDef]) -> 
 /// at once (see [`Early`]), and the other arguments kept for `send`.
 fn client_method(op: &Operation, inputs: &Inputs, common: &[Parameter], types: &[TypeDef]) -> TokenStream {
     let builder = op.builder_name.to_ident();
-    let call = call_type(op, inputs, types);
+    let call = call_type(op, types);
     let method_name = op.method_name.to_ident();
     let Inputs { args, arg_docs, inits, early_body, .. } = inputs;
     let mut args = args.clone();
@@ -802,7 +817,8 @@ fn client_method(op: &Operation, inputs: &Inputs, common: &[Parameter], types: &
     }
 }
 
-/// The code in `send` that binds `request`, the runtime's `Request` for this operation:
+/// The code in a builder's `into_call`, `send` or `send_stream` that binds `request`, the
+/// runtime's `Request` for this operation:
 /// what the `Client` method wrote (and extra headers), then the rest of the path, query,
 /// headers and body, one runtime call per parameter. (A stream's `Accept` and deadline are
 /// the runtime's `EventStream` to set.)
@@ -1062,7 +1078,7 @@ fn paged_impl(op: &Operation, pg: &Pagination, types: &[TypeDef]) -> TokenStream
         CursorField::Optional => quote!(page.#next_cursor),
         CursorField::OptionalNullable => quote!(page.#next_cursor.flatten()),
     };
-    let body = rust_type(&pg.page, types, Scope::Sibling);
+    let body = rust_type(&pg.body, types, Scope::Sibling);
     quote! {
         impl crate::runtime::paging::CursorPaged for #builder {
             type Item = #item;

@@ -286,7 +286,7 @@ impl Operation {
         }
         refs.extend(self.event_stream.as_mut().and_then(|s| s.data.as_mut()));
         if let Some(pg) = &mut self.pagination {
-            refs.push(&mut pg.page);
+            refs.push(&mut pg.body);
             refs.push(&mut pg.item);
         }
         refs
@@ -518,8 +518,8 @@ pub struct StatusResponse {
 /// A cursor-paged list: `cursor` in, `data` / `hasMore` / `nextCursor` out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The page: the operation's JSON response, a struct (a `TypeRef::Named`).
-    pub page: TypeRef,
+    /// A page's body: the operation's JSON response, a struct (a `TypeRef::Named`).
+    pub body: TypeRef,
     pub item: TypeRef,
     /// Index into [`Operation::params`].
     pub cursor_param: usize,
@@ -604,5 +604,17 @@ mod tests {
         assert_eq!(common(true, true), 2);
         assert_eq!(common(false, true), 0, "optional headers stay setters");
         assert_eq!(common(true, false), 0, "one operation's headers are its own");
+    }
+
+    #[test]
+    fn a_listings_page_body_is_its_response_however_types_are_renumbered() {
+        // Types defined before the page's (the item and the enums inside it, which the page's
+        // lowering reaches first) move the page's id when the type space is finished.
+        let (api, _) = crate::model_of(include_str!("../../../spec/websets.yaml")).unwrap();
+        let op = &api.operations[0];
+        let pg = op.pagination.as_ref().expect("the runs listing is paged");
+        assert_eq!(op.response, ResponseBody::Json(pg.body.clone()));
+        let TypeRef::Named(id) = &pg.body else { panic!("{:?}", pg.body) };
+        assert_eq!(api.types[id.index()].name.as_str(), "ListMonitorRunsResponse");
     }
 }

@@ -526,7 +526,7 @@ impl Lower<'_> {
         let has_more = field("hasMore").filter(|f| f.ty == TypeRef::Boolean && f.required && !f.nullable)?;
         let next = field("nextCursor").filter(|f| f.ty == TypeRef::String)?;
         Some(Pagination {
-            page: TypeRef::Named(*id),
+            body: TypeRef::Named(*id),
             item: (**item).clone(),
             cursor_param,
             limit_param,
