@@ -249,30 +249,26 @@ fn to_text(ty: &TypeRef, place: Place<'_>, separator: char, types: &[TypeDef]) -
     })
 }
 
-/// How [`write_value`] hands a parameter's text to the request method that writes it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum TextAs {
-    /// A `String` (`Request::query`).
-    Owned,
-    /// A `&str` (`Request::path_param`, `Request::header`), borrowing rather than copying
-    /// strings.
-    Borrowed,
-}
-
-/// The statement that writes the value at `place` with `write`, given code for its text:
-/// as `to_text` turns it into text; or, for a value sent as JSON text, encoded by the runtime
-/// first (`Request::json_param`, which refuses a value JSON cannot hold, so that no
-/// operation's code returns early) into the local `text`.
+/// The statement that writes the value at `place`, a parameter sent in `location`, with the
+/// `Request` method for that location: `query` takes the text as a `String`, `path_param` and
+/// `header` as a `&str` (borrowing rather than copying strings). The text is as `to_text`
+/// makes it; a value sent as JSON text is encoded by the runtime first (`Request::json_param`,
+/// which refuses a value JSON cannot hold, so that no operation's code returns early) into
+/// the local `text`.
 fn write_value(
     ty: &TypeRef,
     place: Place<'_>,
     name: &str,
     separator: char,
+    location: ParamLocation,
     types: &[TypeDef],
-    text_as: TextAs,
-    write: &dyn Fn(TokenStream) -> TokenStream,
 ) -> TokenStream {
-    let borrowed = text_as == TextAs::Borrowed;
+    let write = |text: TokenStream| match location {
+        ParamLocation::Path => quote!(request.path_param(#name, #text);),
+        ParamLocation::Query => quote!(request.query(#name, #text);),
+        ParamLocation::Header => quote!(request.header(#name, #text);),
+    };
+    let borrowed = location != ParamLocation::Query;
     match (ty, to_text(ty, place, separator, types)) {
         (TypeRef::String, Some(_)) if borrowed => write(place.reference()),
         (TypeRef::Named(n), Some(_)) if borrowed && is_enum(types, *n) => {
@@ -873,15 +869,7 @@ fn path_code(op: &Operation, from_args: bool, types: &[TypeDef]) -> Vec<TokenStr
                 let p = &op.params[*i];
                 let json = &p.name;
                 with_value(p, from_args, types, &|place| {
-                    write_value(
-                        &p.ty,
-                        place,
-                        json,
-                        ',',
-                        types,
-                        TextAs::Borrowed,
-                        &|text| quote!(request.path_param(#json, #text);),
-                    )
+                    write_value(&p.ty, place, json, ',', ParamLocation::Path, types)
                 })
             }
         })
@@ -932,30 +920,16 @@ fn query_code<'p>(params: impl Iterator<Item = &'p Parameter>, from_args: bool, 
             let code = |place: Place<'_>| match (&p.ty, p.list_separator) {
                 (TypeRef::Array(item), None) => {
                     let items = place.reference();
-                    let write = write_value(
-                        item,
-                        Place::Ref("item"),
-                        json,
-                        ',',
-                        types,
-                        TextAs::Owned,
-                        &|text| quote!(request.query(#json, #text);),
-                    );
+                    let write = write_value(item, Place::Ref("item"), json, ',', ParamLocation::Query, types);
                     quote! {
                         for item in #items {
                             #write
                         }
                     }
                 }
-                (other, separator) => write_value(
-                    other,
-                    place,
-                    json,
-                    separator.unwrap_or(','),
-                    types,
-                    TextAs::Owned,
-                    &|text| quote!(request.query(#json, #text);),
-                ),
+                (other, separator) => {
+                    write_value(other, place, json, separator.unwrap_or(','), ParamLocation::Query, types)
+                }
             };
             with_value(p, from_args, types, &code)
         })
@@ -973,17 +947,7 @@ fn header_code<'p>(
         .filter(|p| p.location == ParamLocation::Header)
         .map(|p| {
             let json = &p.name;
-            let code = |place: Place<'_>| {
-                write_value(
-                    &p.ty,
-                    place,
-                    json,
-                    ',',
-                    types,
-                    TextAs::Borrowed,
-                    &|text| quote!(request.header(#json, #text);),
-                )
-            };
+            let code = |place: Place<'_>| write_value(&p.ty, place, json, ',', ParamLocation::Header, types);
             with_value(p, from_args, types, &code)
         })
         .collect()
